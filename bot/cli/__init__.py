@@ -1,0 +1,12 @@
+"""`orgbot` command line: importing this registers every command group."""
+
+from __future__ import annotations
+
+from . import ask as _ask  # noqa: F401  (registers commands)
+from . import content as _content  # noqa: F401
+from . import index as _index  # noqa: F401
+from .app import app
+
+
+def main() -> None:
+    app()

