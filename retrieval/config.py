@@ -19,6 +19,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "orgbot.toml"
 BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
+BUNDLED_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 
 
 class ConfigError(Exception):
@@ -27,15 +28,16 @@ class ConfigError(Exception):
 
 class ModelSettings(BaseModel):
     name: str = BUNDLED_MODEL
-    # sha256 of model.safetensors; checked on load. Empty skips the check (custom models).
-    sha256: str = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+    # sha256 of model.safetensors, checked on load. Empty means: the published hash for the
+    # bundled model, no check for a model folder of your own.
+    sha256: str = ""
     batch_size: int = Field(default=32, ge=1, le=1024)
 
 
 class AnswerSettings(BaseModel):
     max_citations: int = Field(default=3, ge=1, le=10)
-    threshold: float = 0.5
-    see_also_threshold: float = 0.3
+    threshold: float = 0.35
+    see_also_threshold: float = 0.25
     include_stubs: bool = False
     snippet_sentences: int = Field(default=3, ge=1, le=5)
     # Above this many passages the dense index becomes approximate (HNSW).

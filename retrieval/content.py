@@ -6,23 +6,26 @@ directory, never raises on bad content, and reports every problem of every file 
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import frontmatter
 import yaml
 from pydantic import ValidationError
 
 from .models import LANGUAGES, Finding, Link, Page, Section, SourceRef, Verified, Years
 from .schema import KNOWN_FIELDS, FrontMatter, validation_problems
 
-_HANDLER = frontmatter.YAMLHandler()
+# A front-matter fence: a line of three or more dashes (what python-frontmatter accepts too).
+_FENCE_LINE = re.compile(r"-{3,}[ \t]*")
 _HEADING = re.compile(r"^##\s+(?P<text>.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
-WIKILINK = re.compile(r"\[\[(?P<target>[^\]\|#\n]*)(?:#(?P<anchor>[^\]\|\n]*))?(?:\|(?P<label>[^\]\n]*))?\]\]")
+WIKILINK = re.compile(
+    r"\[\[(?P<target>[^\]\|#\n]*)(?:#(?P<anchor>[^\]\|\n]*))?(?:\|(?P<label>[^\]\n]*))?\]\]"
+)
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -94,6 +97,11 @@ def group_translations(pages: Iterable[Page]) -> list[Page]:
 
 def decode(data: bytes, rel: str) -> tuple[str | None, Finding | None]:
     """UTF-8 text of a file, or a finding that says why it is not a text page."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None, Finding(
+            "error", rel, 1, "encoding", "file is UTF-16, not UTF-8",
+            "save the file as UTF-8 (e.g. `iconv -f utf-16 -t utf-8`)",
+        )  # fmt: skip
     if b"\x00" in data[:8192]:
         return None, Finding(
             "error", rel, 1, "binary-file", "file is binary, not a Markdown page",
@@ -121,19 +129,18 @@ def parse_page(data: bytes, rel: str) -> tuple[Page | None, list[Finding]]:
             Finding("error", rel, 1, "empty-file", "file is empty",
                     "write front matter (title, kind) and a body, or delete the file")
         ]  # fmt: skip
-    if not _HANDLER.detect(text):
+    split = split_front_matter(text)
+    if split is None:
         return None, [
             Finding("error", rel, 1, "no-front-matter", "page has no YAML front matter",
                     "start the file with a `---` line, `title:` and `kind:`, and a closing `---`")
         ]  # fmt: skip
-    try:
-        fm_text, body = _HANDLER.split(text)
-    except ValueError:
+    fm_text, body, body_line = split
+    if body_line == 0:
         return None, [
             Finding("error", rel, 1, "front-matter-unclosed", "front matter is never closed",
                     "add a line `---` after the last front-matter field")
         ]  # fmt: skip
-    body_line = text[: len(text) - len(body)].count("\n") + 1
     raw, lines, problems = read_yaml(fm_text, rel)
     if raw is None:
         return None, problems
@@ -183,13 +190,32 @@ def parse_page(data: bytes, rel: str) -> tuple[Page | None, list[Finding]]:
     return page, findings
 
 
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """(front matter, body, first body line), or None when the text has no opening fence.
+
+    The front matter is returned with the opening fence's line break in front, so a YAML
+    line number plus one is the file line. An unclosed block gives a body line of 0.
+    """
+    first, newline, rest = text.partition("\n")
+    if not _FENCE_LINE.fullmatch(first):
+        return None
+    lines = rest.split("\n")
+    for index, line in enumerate(lines):
+        if _FENCE_LINE.fullmatch(line):
+            fm_text = newline + "\n".join(lines[:index])
+            return fm_text, "\n".join(lines[index + 1 :]), index + 3
+    return "", "", 0
+
+
 def path_language(rel: str) -> str | None:
     """`de` for `de/one-to-ones.md`: a top folder named for a language holds translations."""
     first, _, rest = rel.partition("/")
     return first if rest and first in LANGUAGES else None
 
 
-def read_yaml(fm_text: str, rel: str) -> tuple[dict[str, Any] | None, dict[str, int], list[Finding]]:
+def read_yaml(
+    fm_text: str, rel: str
+) -> tuple[dict[str, Any] | None, dict[str, int], list[Finding]]:
     """Front matter as a mapping plus the file line of each top-level key."""
     loader = _YAML_LOADER(fm_text)
     try:
@@ -203,6 +229,13 @@ def read_yaml(fm_text: str, rel: str) -> tuple[dict[str, Any] | None, dict[str, 
             Finding("error", rel, line, "yaml", f"front matter is not valid YAML: {problem}",
                     "check indentation and quote values that contain `:` or start with `[`")
         ]  # fmt: skip
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        # PyYAML builds dates and numbers itself: `date: 2026-02-30` raises a plain ValueError.
+        return None, {}, [
+            Finding("error", rel, _value_line(fm_text), "yaml",
+                    f"front matter has a value YAML cannot read: {exc}",
+                    "check dates are real (YYYY-MM-DD) or quote the value to keep it as text")
+        ]  # fmt: skip
     finally:
         loader.dispose()
     if not isinstance(data, dict):
@@ -212,15 +245,31 @@ def read_yaml(fm_text: str, rel: str) -> tuple[dict[str, Any] | None, dict[str, 
                     f"front matter must be a mapping of `key: value` lines, but it is {shape}",
                     "write fields as `title: ...` and `kind: ...`, one per line, not as a list")
         ]  # fmt: skip
-    lines = {}
+    lines: dict[str, int] = {}
+    findings: list[Finding] = []
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = str(key_node.value)
+            if key in lines:
+                # YAML keeps the last value without a word; the first is easy to miss.
+                findings.append(
+                    Finding("warning", rel, key_node.start_mark.line + 1, "duplicate-field",
+                            f"`{key}` is set twice (also on line {lines[key]}); the last one wins",
+                            "keep one of the two lines")
+                )  # fmt: skip
             lines[key] = key_node.start_mark.line + 1
             if isinstance(value_node, yaml.SequenceNode):
                 for i, item in enumerate(value_node.value):
                     lines[f"{key}.{i}"] = item.start_mark.line + 1
-    return data, lines, []
+    return data, lines, findings
+
+
+def _value_line(fm_text: str) -> int:
+    """Best line for a value error PyYAML reports without a position: the first date-like line."""
+    for number, line in enumerate(fm_text.split("\n"), start=1):
+        if re.search(r"\d{4}-\d{1,2}-\d{1,2}", line):
+            return number
+    return 2
 
 
 def _line_for(loc: list[str], lines: dict[str, int]) -> int:

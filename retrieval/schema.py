@@ -26,6 +26,7 @@ from .models import (
 )
 
 HINTS: dict[str, str] = {
+    "summary": "write the summary as text: `summary: >-` followed by indented lines",
     "title": "add `title: Human readable title` to the front matter",
     "kind": f"use one of: {', '.join(KINDS)}",
     "lang": f"use a two-letter language code: {', '.join(LANGUAGES)}",

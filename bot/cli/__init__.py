@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from . import ask as _ask  # noqa: F401  (registers commands)
 from . import content as _content  # noqa: F401
+from . import discord as _discord  # noqa: F401
+from . import evaluate as _evaluate  # noqa: F401
 from . import index as _index  # noqa: F401
 from .app import app
 

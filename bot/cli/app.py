@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -14,7 +14,7 @@ app = typer.Typer(
     name="orgbot",
     help=(
         "Answer organising questions from a wiki of methods, case studies and sources.\n\n"
-        "Start with [bold]orgbot ask \"how do I run a one-to-one?\"[/bold]; maintainers use "
+        'Start with [bold]orgbot ask "how do I run a one-to-one?"[/bold]; maintainers use '
         "[bold]orgbot content lint[/bold] and [bold]orgbot index build[/bold]."
     ),
     no_args_is_help=True,
@@ -50,7 +50,7 @@ class State:
         return self._settings
 
 
-def fail(message: str, code: int = 2) -> typer.Exit:
+def fail(message: str, code: int = 2) -> NoReturn:
     """Print a one-line error (no traceback) and stop with `code`."""
     err_console.print(f"[bold red]error:[/bold red] {message}", highlight=False)
     raise typer.Exit(code)

@@ -1,1 +1,90 @@
-"""`orgbot ask`, `orgbot chat` and `orgbot eval`."""
+"""`orgbot ask` and `orgbot chat`: questions from the terminal."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from retrieval.builds import IndexNotReady, current_build
+from retrieval.config import Settings
+from retrieval.service import KnowledgeBase
+
+from .app import app, console, err_console, fail, state
+from .index import open_embedder, run_build
+from .render import answer_json, print_answer
+
+LangOption = Annotated[
+    str,
+    typer.Option("--lang", "-l", help="Answer in this language (en, de, fr, es…); auto guesses."),
+]
+
+
+def open_knowledge_base(settings: Settings) -> KnowledgeBase:
+    """Open the current build, building one first when there is none."""
+    embedder = open_embedder(settings)
+    try:
+        if current_build(settings.index_dir) is None:
+            err_console.print("No index yet: building one from content/ (first run only).")
+            run_build(settings, embedder, full=False)
+        return KnowledgeBase.open(settings, embedder)
+    except IndexNotReady as exc:
+        fail(str(exc))
+
+
+@app.command()
+def ask(
+    ctx: typer.Context,
+    question: Annotated[str, typer.Argument(help='The question, or "-" to read one per line.')],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+    lang: LangOption = "auto",
+    include_stubs: Annotated[
+        bool, typer.Option("--include-stubs", help="Also quote stub pages.")
+    ] = False,
+) -> None:
+    """Ask the wiki a question and see the passages that answer it, cited.
+
+    With "-" reads one question per line from standard input and, with --json, writes one
+    JSON line per question in the same order.
+
+    Examples:
+      orgbot ask "how do I run a one-to-one?"
+      orgbot ask --json "what is power mapping"
+      printf 'what is a rent strike\\nwho was gene sharp\\n' | orgbot ask --json -
+    """
+    kb = open_knowledge_base(state(ctx).settings)
+    options = {"lang": lang, "include_stubs": include_stubs or None}
+    questions = (line.rstrip("\n") for line in sys.stdin) if question == "-" else [question]
+    for text in questions:
+        if question == "-" and not text.strip():
+            continue
+        answer = kb.ask(text, **options)
+        if as_json:
+            sys.stdout.write(json.dumps(answer_json(answer), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        else:
+            if question == "-":
+                console.rule(text[:80])
+            print_answer(console, answer)
+
+
+@app.command()
+def chat(ctx: typer.Context, lang: LangOption = "auto") -> None:
+    """Ask questions one after another in an interactive loop (Ctrl-D or "quit" to leave).
+
+    Example: orgbot chat
+    """
+    kb = open_knowledge_base(state(ctx).settings)
+    console.print("Ask the wiki anything about organising. Ctrl-D or 'quit' to leave.")
+    while True:
+        try:
+            text = console.input("[bold]?[/bold] ")
+        except (EOFError, KeyboardInterrupt):
+            console.print()
+            return
+        if text.strip().casefold() in {"quit", "exit", ":q"}:
+            return
+        if text.strip():
+            print_answer(console, kb.ask(text, lang=lang))

@@ -1,1 +1,156 @@
-"""Content commands."""
+"""`orgbot content lint` and `orgbot content import`: the maintainers' content tools."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Callable
+from itertools import groupby
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.markup import escape
+
+from retrieval.importer import ImportReport, import_exports
+from retrieval.lint import LintReport, lint
+
+from .app import console, content_app, state
+
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
+T = TypeVar("T", bound=Callable[..., None])
+
+
+def paragraphs(command: T) -> T:
+    """Rejoin docstring lines into paragraphs: rich help keeps every line break as written."""
+    blocks = inspect.cleandoc(command.__doc__ or "").split("\n\n")
+    command.__doc__ = "\n\n".join(" ".join(block.split("\n")) for block in blocks)
+    return command
+
+
+@content_app.command("lint")
+@paragraphs
+def lint_command(
+    ctx: typer.Context,
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="FOLDER",
+            help="Content folder to check (default: `content_dir` from the settings).",
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object instead of text.")
+    ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 on warnings too, not only on errors.")
+    ] = False,
+) -> None:
+    """Check every page for problems and say how to fix each one.
+
+    Reports, with file and line: front matter that does not parse, unknown or missing
+    fields, duplicate slugs and aliases, links and translations that point nowhere,
+    placeholder or cut-off text, empty or repeated sections, and missing summaries,
+    sources or verification dates. Exits 1 when there are errors (with --strict, also
+    warnings), else 0.
+
+    Example: [bold]orgbot content lint content/ --json[/bold]
+    """
+    folder = path if path is not None else state(ctx).settings.content_dir
+    report = lint(folder)
+    if as_json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_lint(report)
+    if report.errors or (strict and report.warnings):
+        raise typer.Exit(1)
+
+
+def _print_lint(report: LintReport) -> None:
+    for path, findings in groupby(report.findings, key=lambda f: f.path):
+        console.print(f"\n[bold]{escape(path)}[/bold]")
+        for f in findings:
+            style = _STYLE[f.severity]
+            console.print(
+                f"  {escape(path)}:{f.line} [{style}]{f.severity}[/{style}] "
+                f"[cyan]\\[{f.rule}][/cyan] {escape(f.message)}",
+                highlight=False,
+            )
+            if f.hint:
+                console.print(f"      [dim]fix: {escape(f.hint)}[/dim]", highlight=False)
+    colour = "red" if report.errors else "yellow" if report.warnings else "green"
+    console.print(
+        f"\n[{colour}]{report.pages} pages: {report.errors} errors, "
+        f"{report.warnings} warnings[/{colour}]"
+    )
+
+
+@content_app.command("import")
+@paragraphs
+def import_command(
+    sources: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="EXPORT...",
+            help="Plain-text page exports from the wiki (one page per file).",
+            exists=True,
+            dir_okay=False,
+            show_default=False,
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", help="Folder to write the Markdown pages into.", file_okay=False
+        ),
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the import report as JSON instead of text.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace pages that already exist in --out.")
+    ] = False,
+) -> None:
+    """Convert wiki page exports into Markdown pages with front matter.
+
+    Each export (`key: value` header lines, bare section headings such as Summary, Body,
+    Examples, Related and Sources & verification, and a final `Verified DATE by WHO`)
+    becomes OUT/<slug>.md. The slug comes from a `slug:` header, else from the file name;
+    the title from a `title:` header, else from the slug. The report lists every decision
+    with its line: merged headings, placeholder summaries, cut snippets, lines kept under
+    `## Unsorted`. Existing pages are never replaced without --force. Exits 1 when a file
+    could not be imported. Run `orgbot content lint OUT` afterwards.
+
+    Example: [bold]orgbot content import exports/*.txt --out content/[/bold]
+    """
+    reports = import_exports(sources, out, force=force)
+    if as_json:
+        payload = {
+            "imports": [r.to_dict() for r in reports],
+            "written": sum(r.written for r in reports),
+            "failed": sum(r.failed for r in reports),
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for report in reports:
+            _print_import(report)
+        written = sum(r.written for r in reports)
+        console.print(f"\n{written} of {len(reports)} exports written to {escape(str(out))}")
+    if any(r.failed for r in reports):
+        raise typer.Exit(1)
+
+
+def _print_import(report: ImportReport) -> None:
+    if report.written:
+        outcome = f"[green]→ {escape(str(report.output))}[/green]"
+    else:
+        outcome = "[bold red]not written[/bold red]"
+    console.print(f"\n[bold]{escape(report.source)}[/bold] {outcome}")
+    for d in sorted(report.decisions, key=lambda d: d.line):
+        where = f"{report.source}:{d.line}" if d.line else report.source
+        style = _STYLE[d.level]
+        console.print(
+            f"  {escape(where)} [{style}]{d.level}[/{style}] [cyan]\\[{d.action}][/cyan] "
+            f"{escape(d.message)}",
+            highlight=False,
+        )

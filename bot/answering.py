@@ -1,0 +1,81 @@
+"""Asking the knowledge base for one user and rendering the reply: shared by /ask, mentions
+and the "more results" button, so all three log, page and render the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from retrieval.models import Answer
+
+from .render import ButtonSpec, answer_buttons, answer_embed
+
+if TYPE_CHECKING:
+    from .client import OrgBot
+
+
+@dataclass(frozen=True)
+class Asker:
+    """Who asks, where: enough to log a guild question and to pick settings."""
+
+    user_id: int
+    lang: str
+    guild_id: int | None = None
+    channel_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    answer: Answer
+    embed: dict[str, Any]
+    buttons: list[ButtonSpec]
+    ref: str
+
+
+async def answer(
+    bot: OrgBot, question: str, asker: Asker, *, ref: str | None = None, offset: int = 0
+) -> Reply:
+    """Answer `question` (or the next page of it when `ref` and `offset` are given).
+
+    A first answer in a guild is logged (keyed-hash user id) and its row names the buttons;
+    in a DM the question is remembered in memory only.
+    """
+    guild = await bot.state.guild_settings(asker.guild_id) if asker.guild_id else None
+    threshold = guild.threshold if guild is not None else None
+    result = await bot.kb.ask(question, lang=asker.lang, offset=offset, threshold=threshold)
+    if ref is None:
+        ref = await remember(bot, question, asker, result)
+    buttons = answer_buttons(
+        result,
+        lang=asker.lang,
+        ref=ref,
+        offset=offset,
+        more=bool(result.extra.get("more", False)),
+        organiser=guild is not None and guild.organiser_role_id is not None,
+    )
+    return Reply(result, answer_embed(result, lang=asker.lang, offset=offset), buttons, ref)
+
+
+async def remember(bot: OrgBot, question: str, asker: Asker, result: Answer) -> str:
+    if asker.guild_id is None:
+        return bot.recent.remember(question, asker.lang)
+    row = await bot.state.log_question(
+        guild_id=asker.guild_id,
+        channel_id=asker.channel_id,
+        user_id=asker.user_id,
+        question=question,
+        lang=asker.lang,
+        answered=result.answered,
+        top_score=result.citations[0].score if result.citations else None,
+        cited=[citation.slug for citation in result.citations],
+    )
+    return f"q{row:x}"
+
+
+async def recall(bot: OrgBot, ref: str) -> tuple[str, str] | None:
+    """The (question, lang) behind a button's reference, or None when it is gone."""
+    if ref.startswith("m"):
+        return bot.recent.recall(ref)
+    logged = await bot.state.question(int(ref[1:], 16))
+    return (logged.question, logged.lang) if logged else None

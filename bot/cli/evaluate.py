@@ -1,0 +1,80 @@
+"""`orgbot eval`: how well retrieval answers a question set, hybrid against each half."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from retrieval.evaluate import MODES, ModeReport, QuestionSetError, evaluate, read_questions
+
+from .app import app, console, fail, state
+from .ask import open_knowledge_base
+
+
+@app.command("eval")
+def evaluate_command(
+    ctx: typer.Context,
+    questions: Annotated[
+        Path, typer.Argument(help="JSON lines: question, lang, answerable, slugs.", exists=True)
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    threshold: Annotated[
+        float | None, typer.Option(help="Answer threshold to test (default: configured).")
+    ] = None,
+) -> None:
+    """Score retrieval on a question set: Recall@1/3/5, MRR, nDCG@5 and "no answer" precision.
+
+    The same figures are shown for hybrid, BM25-only and dense-only search on the same index,
+    followed by the questions hybrid search missed.
+
+    Example: orgbot eval tests/eval/questions.jsonl
+    """
+    try:
+        rows = read_questions(questions)
+    except QuestionSetError as exc:
+        fail(str(exc))
+    kb = open_knowledge_base(state(ctx).settings)
+    reports = [evaluate(kb, rows, mode, threshold) for mode in MODES]
+    if as_json:
+        console.print_json(json.dumps([_as_dict(r) for r in reports]))
+        return
+    console.print(results_table(reports))
+    misses = reports[0].misses
+    if misses:
+        table = Table("id", "question", "expected", "got (top 3)", "why", title="Hybrid misses")
+        for miss in misses:
+            table.add_row(
+                miss.id, miss.question[:60], ", ".join(miss.expected) or "(none)",
+                ", ".join(miss.got), miss.reason,
+            )  # fmt: skip
+        console.print(table)
+
+
+def results_table(reports: list[ModeReport]) -> Table:
+    table = Table("metric", *(r.mode for r in reports), title="Retrieval quality")
+    rows = {
+        "Recall@1": lambda r: r.recall[1],
+        "Recall@3": lambda r: r.recall[3],
+        "Recall@5": lambda r: r.recall[5],
+        "MRR": lambda r: r.mrr,
+        "nDCG@5": lambda r: r.ndcg5,
+        "no-answer precision": lambda r: r.no_answer_precision,
+        "no-answer recall": lambda r: r.no_answer_recall,
+        "answered (answerable)": lambda r: r.answered_rate,
+    }
+    for name, value in rows.items():
+        table.add_row(name, *(f"{value(r):.3f}" for r in reports))
+    table.add_row(
+        "questions", *(f"{r.answerable} + {r.unanswerable} unanswerable" for r in reports)
+    )
+    return table
+
+
+def _as_dict(report: ModeReport) -> dict[str, object]:
+    data = dict(vars(report))
+    data["misses"] = [vars(m) for m in report.misses]
+    return data

@@ -1,0 +1,148 @@
+"""The Discord client: `OrgBot`, its command tree, and the one place errors are answered.
+
+The constructor takes what the bot depends on (the knowledge base, the state database and
+the settings); nothing is read from the environment or opened here, so tests and `main()`
+decide where those come from. Features live in `bot/cogs/`, one module each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import pkgutil
+import secrets
+from collections import OrderedDict
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from retrieval.builds import IndexNotReady
+from retrieval.config import Settings
+from retrieval.worker import AsyncKnowledgeBase
+
+from . import cogs
+from .checks import ChannelNotAllowed, NotAdmin, OnCooldown
+from .cooldown import Cooldown
+from .i18n import lang_for_locale, t
+from .respond import tell
+from .state import StateDB
+
+log = logging.getLogger(__name__)
+PURGE_EVERY_SECONDS = 6 * 3600
+
+
+def extension_names() -> list[str]:
+    """Every cog module under `bot/cogs`, skipping `_private` helpers."""
+    return sorted(
+        f"{cogs.__name__}.{module.name}"
+        for module in pkgutil.iter_modules(cogs.__path__)
+        if not module.name.startswith("_")
+    )
+
+
+class RecentQuestions:
+    """Questions kept only in memory (direct messages), so "more results" can page them.
+
+    Bounded, and lost on restart by design: a DM must never be written to disk.
+    """
+
+    def __init__(self, capacity: int = 2000) -> None:
+        self.capacity = capacity
+        self._items: OrderedDict[str, tuple[str, str]] = OrderedDict()
+
+    def remember(self, question: str, lang: str) -> str:
+        ref = "m" + secrets.token_hex(6)
+        self._items[ref] = (question, lang)
+        while len(self._items) > self.capacity:
+            self._items.popitem(last=False)
+        return ref
+
+    def recall(self, ref: str) -> tuple[str, str] | None:
+        return self._items.get(ref)
+
+
+class OrgTree(app_commands.CommandTree["OrgBot"]):
+    async def on_error(
+        self, interaction: discord.Interaction[OrgBot], error: app_commands.AppCommandError
+    ) -> None:
+        await report_error(interaction, error)
+
+
+async def report_error(interaction: discord.Interaction[Any], error: Exception) -> None:
+    """Answer any failure with a short private message; log the unexpected ones in full."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    lang = lang_for_locale(interaction.locale)
+    if isinstance(error, OnCooldown):
+        message = t("cooldown", lang, seconds=max(1, round(error.retry_after)))
+    elif isinstance(error, ChannelNotAllowed):
+        channels = ", ".join(f"<#{channel}>" for channel in error.allowed[:10])
+        message = t("channel_not_allowed", lang, channels=channels)
+    elif isinstance(error, NotAdmin | app_commands.CheckFailure):
+        message = str(error) or "You cannot use this command here."
+    elif isinstance(error, IndexNotReady):
+        log.error("index not ready: %s", error)
+        message = "The knowledge base is not built yet; an admin needs to build the index."
+    else:
+        command = interaction.command.qualified_name if interaction.command else "component"
+        log.error("error in %s (interaction %s)", command, interaction.id, exc_info=error)
+        message = t("error", lang)
+    try:
+        await tell(interaction, message)
+    except discord.HTTPException:
+        # Too late to answer (token expired, message gone): the log above is all we can do.
+        log.warning("could not tell the user about an error in interaction %s", interaction.id)
+
+
+class OrgBot(commands.AutoShardedBot):
+    def __init__(
+        self,
+        kb: AsyncKnowledgeBase,
+        state: StateDB,
+        settings: Settings,
+        *,
+        message_content: bool = True,
+        **options: Any,
+    ) -> None:
+        intents = discord.Intents.default()
+        # Privileged: needed to read follow-ups in the bot's threads without a mention.
+        intents.message_content = message_content
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            help_command=None,
+            tree_cls=OrgTree,
+            allowed_mentions=discord.AllowedMentions.none(),
+            **options,
+        )
+        self.kb = kb
+        self.state = state
+        self.settings = settings
+        self.cooldown = Cooldown(settings.discord.cooldown_seconds, settings.discord.cooldown_burst)
+        self.recent = RecentQuestions()
+        self._purge_task: asyncio.Task[None] | None = None
+
+    async def setup_hook(self) -> None:
+        for name in extension_names():
+            await self.load_extension(name)
+        self._purge_task = asyncio.create_task(self._purge_forever(), name="orgbot-purge")
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: mentions are questions, handled by the mentions cog."""
+
+    async def close(self) -> None:
+        if self._purge_task is not None:
+            self._purge_task.cancel()
+        await super().close()
+
+    async def _purge_forever(self) -> None:
+        while True:
+            try:
+                removed = await self.state.purge(self.settings.retention_days)
+                if removed:
+                    log.info("retention: deleted %d old question-log rows", removed)
+            except Exception:
+                log.exception("retention purge failed; will retry")
+            await asyncio.sleep(PURGE_EVERY_SECONDS)

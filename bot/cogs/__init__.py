@@ -1,0 +1,1 @@
+"""Features of the bot, one per module; `_private` modules are helpers, not extensions."""

@@ -1,0 +1,91 @@
+"""Run the knowledge base off the event loop, batching questions that arrive together.
+
+One thread owns the model. It takes the first waiting question, then whatever else is already
+queued (up to `max_batch`), and encodes them in one call: under a burst, twenty questions cost
+little more than one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any, TypeVar
+
+from .models import Answer
+from .service import KnowledgeBase, Question
+
+T = TypeVar("T")
+_STOP = object()
+
+
+class AsyncKnowledgeBase:
+    def __init__(self, kb: KnowledgeBase, max_batch: int = 32) -> None:
+        self.kb = kb
+        self.max_batch = max_batch
+        self._queue: queue.Queue[Any] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="orgbot-retrieval", daemon=True)
+        self._thread.start()
+        self.batches: list[int] = []  # sizes of recent batches, for benchmarks and /kb status
+
+    async def ask(self, question: str, **options: Any) -> Answer:
+        future: Future[Answer] = Future()
+        self._queue.put((Question(question, **options), future))
+        return await asyncio.wrap_future(future)
+
+    async def reload(self) -> bool:
+        return await self.call(self.kb.reload)
+
+    async def call(self, function: Callable[[], T]) -> T:
+        """Run any other knowledge-base call on the worker thread, in turn with questions."""
+        future: Future[T] = Future()
+        self._queue.put((function, future))
+        return await asyncio.wrap_future(future)
+
+    def close(self) -> None:
+        self._queue.put(_STOP)
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is _STOP:
+                return
+            batch = [item]
+            while len(batch) < self.max_batch:
+                try:
+                    extra = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if extra is _STOP:
+                    self._queue.put(_STOP)
+                    break
+                batch.append(extra)
+            self._serve(batch)
+
+    def _serve(self, batch: list[Any]) -> None:
+        questions = [(q, f) for q, f in batch if isinstance(q, Question)]
+        for function, future in batch:
+            if not isinstance(function, Question) and future.set_running_or_notify_cancel():
+                _settle(future, function)
+        if not questions:
+            return
+        self.batches = [*self.batches[-99:], len(questions)]
+        live = [(q, f) for q, f in questions if f.set_running_or_notify_cancel()]
+        try:
+            answers = self.kb.ask_batch([q for q, _ in live])
+        except BaseException as exc:  # hand the failure to every waiting caller
+            for _, future in live:
+                future.set_exception(exc)
+            return
+        for (_, future), answer in zip(live, answers, strict=True):
+            future.set_result(answer)
+
+
+def _settle(future: Future[Any], function: Callable[[], Any]) -> None:
+    try:
+        future.set_result(function())
+    except BaseException as exc:
+        future.set_exception(exc)

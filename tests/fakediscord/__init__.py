@@ -1,0 +1,4 @@
+"""A fake Discord (REST + gateway on 127.0.0.1) for end-to-end tests of the real discord.py client.
+
+See README.md in this folder; the API a test uses lives in ``harness.py``.
+"""

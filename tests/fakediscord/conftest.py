@@ -1,0 +1,3 @@
+from tests.fakediscord.fixtures import fake_bot
+
+__all__ = ["fake_bot"]

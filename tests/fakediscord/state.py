@@ -1,0 +1,160 @@
+"""Shared state of one fake Discord: the world, the records and the rule settings."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import limits
+from .models import (
+    Channel,
+    ChannelType,
+    Guild,
+    InteractionRecord,
+    Member,
+    MessageRecord,
+    Perm,
+    RequestRecord,
+    Role,
+    User,
+    Violation,
+    snowflake,
+)
+
+
+@dataclass
+class Rules:
+    """How strict the fake is; tests shorten the deadlines to test lateness quickly."""
+
+    ack_deadline: float = limits.ACK_DEADLINE
+    token_lifetime: float = limits.TOKEN_LIFETIME
+    allow_role_mentions: Collection[int] = ()
+
+
+@dataclass
+class World:
+    """Who and what exists: the bot, one guild with roles, members and channels, users."""
+
+    bot: User
+    app_id: int
+    guild: Guild
+    users: dict[str, User]
+    dm_channels: dict[int, Channel] = field(default_factory=dict)
+
+    @classmethod
+    def default(cls) -> World:
+        bot = User(snowflake(), "orgbot", bot=True)
+        gid = snowflake()
+        owner = User(snowflake(), "owner")
+        users = {
+            "owner": owner,
+            "alice": User(snowflake(), "alice"),
+            "bob": User(snowflake(), "bob"),
+            "ada": User(snowflake(), "ada"),
+        }
+        guild = Guild(gid, "Organisers United", owner_id=owner.id)
+        everyone = Role(gid, "@everyone", permissions=Perm.MEMBER)
+        organisers = Role(snowflake(), "Organisers", position=1, mentionable=True)
+        admins = Role(snowflake(), "Admins", permissions=Perm.MANAGE_GUILD, position=2)
+        bot_role = Role(snowflake(), "orgbot", permissions=Perm.MEMBER, position=3)
+        for role in (everyone, organisers, admins, bot_role):
+            guild.roles[role.id] = role
+        roles_of = {"bob": [organisers.id], "ada": [admins.id]}
+        for key, user in users.items():
+            guild.members[user.id] = Member(user, roles_of.get(key, []))
+        guild.members[bot.id] = Member(bot, [bot_role.id])
+        for position, name in enumerate(("general", "help")):
+            channel = Channel(snowflake(), name, guild_id=gid, position=position)
+            guild.channels[channel.id] = channel
+        return cls(bot=bot, app_id=bot.id, guild=guild, users=users)
+
+    def channel(self, channel_id: int) -> Channel | None:
+        return self.guild.channels.get(channel_id) or self.dm_channels.get(channel_id)
+
+    def user(self, user_id: int) -> User | None:
+        if user_id == self.bot.id:
+            return self.bot
+        return next((u for u in self.users.values() if u.id == user_id), None)
+
+    def dm_with(self, user: User) -> Channel:
+        for channel in self.dm_channels.values():
+            if channel.recipient is not None and channel.recipient.id == user.id:
+                return channel
+        channel = Channel(snowflake(), "", type=ChannelType.DM, recipient=user)
+        self.dm_channels[channel.id] = channel
+        return channel
+
+    def add_thread(self, parent: Channel, name: str, thread_id: int | None = None) -> Channel:
+        thread = Channel(
+            thread_id or snowflake(),
+            name,
+            type=ChannelType.PUBLIC_THREAD,
+            guild_id=self.guild.id,
+            parent_id=parent.id,
+            owner_id=self.bot.id,
+        )
+        self.guild.channels[thread.id] = thread
+        return thread
+
+
+class FakeState:
+    """The world plus every record; ``changed()`` wakes whoever waits for the bot."""
+
+    def __init__(self, world: World, rules: Rules, token: str) -> None:
+        self.world = world
+        self.rules = rules
+        self.token = token
+        self.requests: list[RequestRecord] = []
+        self.violations: list[Violation] = []
+        self.messages: dict[int, MessageRecord] = {}
+        self.interactions: dict[int, InteractionRecord] = {}
+        self.by_token: dict[str, InteractionRecord] = {}
+        self.commands: dict[int | None, list[dict[str, Any]]] = {}
+        self.threads_started: list[Channel] = []
+        self._changed = asyncio.Event()
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(24)
+
+    def now(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    def violate(self, rule: str, detail: str, request: str = "") -> None:
+        self.violations.append(Violation(rule, detail, request))
+        self.changed()
+
+    def changed(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float) -> bool:
+        """Wait until ``predicate()`` holds; False when the timeout passes first."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not predicate():
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return False
+            event = self._changed
+            try:
+                await asyncio.wait_for(event.wait(), remaining)
+            except TimeoutError:
+                return predicate()
+        return True
+
+    def store_message(self, data: dict[str, Any]) -> MessageRecord:
+        record = MessageRecord(data=data, created_at=self.now())
+        self.messages[record.id] = record
+        self.changed()
+        return record
+
+    def bot_messages_since(self, since: float) -> list[MessageRecord]:
+        return [
+            m
+            for m in self.messages.values()
+            if m.author_id == self.world.bot.id and m.created_at >= since and not m.deleted
+        ]
