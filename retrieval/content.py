@@ -222,8 +222,7 @@ def read_yaml(
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark is not None else 1
+        line = _error_line(exc, fm_text)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return None, {}, [
             Finding("error", rel, line, "yaml", f"front matter is not valid YAML: {problem}",
@@ -270,6 +269,20 @@ def _value_line(fm_text: str) -> int:
         if re.search(r"\d{4}-\d{1,2}-\d{1,2}", line):
             return number
     return 2
+
+
+def _error_line(exc: yaml.YAMLError, fm_text: str) -> int:
+    """The file line of a YAML error; an error found only at the end of the block (say, an
+    unclosed bracket) is reported where the broken construct starts."""
+    filled = [i for i, text in enumerate(fm_text.split("\n")) if text.strip()]
+    last = filled[-1] if filled else 0
+    problem = getattr(exc, "problem_mark", None)
+    context = getattr(exc, "context_mark", None)
+    if problem is not None and problem.line <= last:
+        return int(problem.line) + 1
+    if context is not None:
+        return int(context.line) + 1
+    return last + 1
 
 
 def _line_for(loc: list[str], lines: dict[str, int]) -> int:

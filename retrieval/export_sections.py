@@ -93,13 +93,12 @@ def examples(export: Export, block: Block) -> list[str]:
         if example:
             out.append(_example_item(export, line.number, example))
         elif see_all:
-            # A blank line first, or Markdown would fold it into the last list item.
-            out.extend(["", f"{see_all['text']}: [[{see_all['slug']}]]"])
+            out.append(f"{see_all['text']}: [[{see_all['slug']}]]")
             export.note(
                 line.number, "info", "see-all-link", f"`→ {see_all['slug']}` written as a wikilink"
             )
         else:
-            out.extend([text] if text.startswith("- ") else ["", text])
+            out.append(text)
             export.note(
                 line.number,
                 "warning",
@@ -107,7 +106,7 @@ def examples(export: Export, block: Block) -> list[str]:
                 "example not in the `- Title, YEARS — snippet YEARS · Region` form; "
                 "kept as written",
             )
-    return out
+    return paragraphs(out)
 
 
 def _example_item(export: Export, number: int, match: re.Match[str]) -> str:
@@ -192,14 +191,20 @@ def sources(export: Export, block: Block, parts: PageParts) -> list[str]:
 
 
 def verbatim(export: Export, block: Block) -> list[str]:
-    """Ordinary prose: each export line is a paragraph, so blank lines go between them."""
+    export.placed.update(line.number for line in block.content())
+    return paragraphs([line.text for line in block.content()])
+
+
+def paragraphs(lines: list[str]) -> list[str]:
+    """Export lines as Markdown: each text line is its own paragraph; list items stay a list."""
     out: list[str] = []
     previous_was_item = False
-    for line in block.content():
-        export.placed.add(line.number)
-        is_item = bool(LIST_ITEM.match(line.text))
+    for text in lines:
+        if not text.strip():
+            continue
+        is_item = bool(LIST_ITEM.match(text))
         if out and not (is_item and previous_was_item):
-            out.append("")  # list items stay one list; anything else is its own paragraph
-        out.append(line.text)
+            out.append("")
+        out.append(text)
         previous_was_item = is_item
     return out

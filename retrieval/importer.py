@@ -134,7 +134,8 @@ def convert_export(text: str, name: str) -> Converted:
     else:
         export.note(0, "warning", "no-verified", "no `Verified DATE by WHO` line; `verified` unset")
     if export.unsorted:
-        bodies.append(("Unsorted", [line.text for line in export.unsorted]))
+        unsorted = sorted(export.unsorted, key=lambda line: line.number)
+        bodies.append(("Unsorted", handle.paragraphs([line.text for line in unsorted])))
     markdown = _render(_ordered(meta), bodies)
     accounted = export.placed | {d.line for d in export.decisions}
     unplaced = tuple(

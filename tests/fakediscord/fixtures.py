@@ -1,7 +1,7 @@
 """Pytest fixtures for end-to-end tests; import them into a conftest.py to use them.
 
-    # tests/bot/conftest.py
-    from tests.fakediscord.fixtures import fake_bot  # noqa: F401
+# tests/bot/conftest.py
+from tests.fakediscord.fixtures import fake_bot  # noqa: F401
 """
 
 from __future__ import annotations

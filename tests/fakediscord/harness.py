@@ -12,6 +12,8 @@ any Discord rule was broken (``h.take_violations()`` consumes the ones a test ex
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -22,12 +24,12 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from .payloads import command_data
 from .models import Channel, InteractionRecord, MessageRecord, RequestRecord, User, Violation
 from .server import FakeDiscord
-from .state import Rules, World
+from .state import FakeState, Rules, World
 
 READY_GUILD_TIMEOUT = 0.05
-_OPTION_TYPES = {str: 3, int: 4, bool: 5, float: 10}
 
 
 @dataclass
@@ -38,29 +40,6 @@ class SayResult:
     delivered: bool
     replies: list[MessageRecord] = field(default_factory=list)
     threads: list[Channel] = field(default_factory=list)
-
-
-def build_options(options: dict[str, Any] | None, focused: str | None = None) -> list[dict]:
-    """``{"question": "hi", "public": True}`` → the option list Discord sends."""
-    built = []
-    for name, value in (options or {}).items():
-        kind = _OPTION_TYPES.get(type(value), 3)
-        option: dict[str, Any] = {"name": name, "type": kind, "value": value}
-        if name == focused:
-            option |= {"focused": True, "type": 3, "value": str(value)}
-        built.append(option)
-    return built
-
-
-def command_data(
-    command: str, options: dict[str, Any] | None = None, *, focused: str | None = None
-) -> dict[str, Any]:
-    """Data of a slash command; ``"kb status"`` and ``"kb settings show"`` nest subcommands."""
-    name, *path = command.split()
-    nested: list[dict[str, Any]] = build_options(options, focused)
-    for depth, part in enumerate(reversed(path)):
-        nested = [{"name": part, "type": 1 if depth == 0 else 2, "options": nested}]
-    return {"id": "0", "name": name, "type": 1, "options": nested}
 
 
 class Harness:
@@ -145,14 +124,14 @@ class Harness:
         user: User | str = "alice",
         channel: Channel | str | None = None,
         locale: str | None = None,
-        timeout: float = 3.0,
+        within: float = 3.0,
         settle: float = 0.05,
     ) -> InteractionRecord:
         """Run a slash command and wait until the bot has answered and gone quiet."""
         record = await self.start_interaction(
             command, options, user=user, channel=channel, locale=locale
         )
-        await self.wait_answered(record, timeout=timeout, settle=settle)
+        await self.wait_answered(record, within=within, settle=settle)
         return record
 
     async def autocomplete(
@@ -177,7 +156,7 @@ class Harness:
         *,
         user: User | str = "alice",
         values: list[str] | None = None,
-        timeout: float = 3.0,
+        within: float = 3.0,
         settle: float = 0.05,
     ) -> InteractionRecord:
         """Press a button (or choose ``values`` in a select) on a message the bot sent."""
@@ -194,11 +173,11 @@ class Harness:
         record = await self.fake.send_interaction(
             3, data, user=self.user(user), channel=channel, message=message
         )
-        await self.wait_answered(record, timeout=timeout, settle=settle)
+        await self.wait_answered(record, within=within, settle=settle)
         return record
 
     async def wait_answered(
-        self, record: InteractionRecord, *, timeout: float = 3.0, settle: float = 0.05
+        self, record: InteractionRecord, *, within: float = 3.0, settle: float = 0.05
     ) -> None:
         """Wait for the acknowledgement, then for the real answer after a defer, then quiet."""
         rules, state = self.state.rules, self.state
@@ -208,7 +187,7 @@ class Harness:
         if record.ack is None:
             return  # refused: the violation is already recorded
         if record.ack.type == 5:
-            answered = await state.wait_until(lambda: record.answered_at is not None, timeout)
+            answered = await state.wait_until(lambda: record.answered_at is not None, within)
             if not answered:
                 state.violate("never answered", f"interaction {record.id} deferred, no answer")
         elif record.ack.type == 6:
@@ -231,7 +210,7 @@ class Harness:
         options: dict[str, Any] | None = None,
         *,
         users: list[User | str] | None = None,
-        timeout: float = 30.0,
+        within: float = 30.0,
     ) -> list[InteractionRecord]:
         """Dispatch ``count`` interactions at once and wait for all answers (benchmarks)."""
         who = users or list(self.world.users)
@@ -239,7 +218,7 @@ class Harness:
             await self.start_interaction(command, options, user=who[n % len(who)])
             for n in range(count)
         ]
-        await asyncio.gather(*(self.wait_answered(r, timeout=timeout, settle=0) for r in records))
+        await asyncio.gather(*(self.wait_answered(r, within=within, settle=0) for r in records))
         return records
 
     # --- messages -------------------------------------------------------------------------
@@ -252,7 +231,7 @@ class Harness:
         user: User | str = "alice",
         mentions_bot: bool = True,
         expect: int = 1,
-        timeout: float = 3.0,
+        within: float = 3.0,
         settle: float = 0.1,
     ) -> SayResult:
         """Post as a user and collect the bot's replies (anywhere, threads included)."""
@@ -268,12 +247,27 @@ class Harness:
             return [m for m in found if "interaction_metadata" not in m.data]
 
         if delivered:
-            await self.state.wait_until(lambda: len(replies()) >= expect, timeout)
+            await self.state.wait_until(lambda: len(replies()) >= expect, within)
             await self._quiet(lambda: (len(replies()), len(self.state.requests)), settle)
         return SayResult(sent, delivered, replies(), self.state.threads_started[threads_before:])
 
     async def dm(self, content: str, *, user: User | str = "alice", **kwargs: Any) -> SayResult:
-        return await self.say(self.dm_channel(user), content, user=user, mentions_bot=False, **kwargs)
+        return await self.say(
+            self.dm_channel(user), content, user=user, mentions_bot=False, **kwargs
+        )
+
+
+class _ErrorsAreViolations(logging.Handler):
+    """discord.py logs exceptions a bot let escape; a user would have seen nothing happen."""
+
+    def __init__(self, state: FakeState) -> None:
+        super().__init__(logging.ERROR)
+        self.state = state
+
+    def emit(self, record: logging.LogRecord) -> None:
+        cause = record.exc_info[1] if record.exc_info else None
+        detail = record.getMessage() + (f": {cause!r}" if cause else "")
+        self.state.violate("bot error", detail)
 
 
 @asynccontextmanager
@@ -304,9 +298,13 @@ async def running_bot(
     async with running_fake(world, rules) as fake:
         connection = bot._connection
         connection.guild_ready_timeout = min(connection.guild_ready_timeout, READY_GUILD_TIMEOUT)
+        errors = _ErrorsAreViolations(fake.state)
+        logging.getLogger("discord").addHandler(errors)
         task = asyncio.create_task(bot.start(fake.token), name="bot under test")
         ready = asyncio.create_task(bot.wait_until_ready())
-        done, _ = await asyncio.wait({task, ready}, timeout=ready_timeout, return_when="FIRST_COMPLETED")
+        done, _ = await asyncio.wait(
+            {task, ready}, timeout=ready_timeout, return_when="FIRST_COMPLETED"
+        )
         harness = Harness(fake, bot)
         try:
             if ready not in done:
@@ -315,11 +313,13 @@ async def running_bot(
                     task.result()  # raises the bot's start-up error
                 raise TimeoutError(f"bot not ready after {ready_timeout} s")
             yield harness
+            # let work in flight finish before the bot goes away
+            quiet = harness._quiet(lambda: len(harness.requests), 0.05)
+            await asyncio.wait_for(quiet, 2.0)
         finally:
+            logging.getLogger("discord").removeHandler(errors)
             await bot.close()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.wait_for(task, 5.0)
-            except asyncio.CancelledError:
-                pass
         if check:
             harness.assert_no_violations()

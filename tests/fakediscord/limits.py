@@ -179,9 +179,9 @@ def check_message(
     flags = payload.get("flags") or 0
     problems += check_components(payload.get("components") or [], flags)
     has_body = payload.get("content") or payload.get("embeds") or payload.get("poll")
-    if not editing and not (has_body or has_files or payload.get("sticker_ids")):
-        if not flags & _COMPONENTS_V2_FLAG:
-            problems.append("empty message: no content and no embeds")
+    empty = not (has_body or has_files or payload.get("sticker_ids"))
+    if not editing and empty and not flags & _COMPONENTS_V2_FLAG:
+        problems.append("empty message: no content and no embeds")
     return problems
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from typing import Any
 
@@ -16,14 +17,24 @@ EDITABLE = ("content", "embeds", "components", "flags", "attachments")
 
 
 def vet(
-    request: web.Request, body: dict[str, Any], *, has_files: bool = False, editing: bool = False
+    request: web.Request,
+    body: dict[str, Any],
+    *,
+    has_files: bool = False,
+    editing: MessageRecord | None = None,
 ) -> web.Response | None:
-    """Record every rule the body breaks; a 400 response when Discord would refuse it."""
+    """Record every rule the body breaks; a 400 response when Discord would refuse it.
+
+    ``editing`` is the message being edited: the edit must not leave it empty.
+    """
     state = state_of(request)
     allowed = state.rules.allow_role_mentions
-    for problem in limits.check_mentions(body, allowed, editing=editing):
+    for problem in limits.check_mentions(body, allowed, editing=editing is not None):
         state.violate("mentions", problem, where(request))
-    refused = limits.check_message(body, has_files=has_files, editing=editing)
+    refused = limits.check_message(body, has_files=has_files, editing=editing is not None)
+    if editing is not None and not has_files:
+        after = editing.data | {k: v for k, v in body.items() if k in EDITABLE and v is not None}
+        refused += [p for p in limits.check_message(after) if p.startswith("empty")]
     for problem in refused:
         state.violate("limits", problem, where(request))
     if refused:
@@ -49,10 +60,8 @@ async def echo(request: web.Request, record: MessageRecord, channel: Channel) ->
     """Discord sends a bot its own messages too; a bot must not answer itself."""
     if record.ephemeral:
         return
-    try:
+    with contextlib.suppress(RuntimeError):  # the bot is shutting down
         await request.app[GATEWAY_KEY].dispatch("MESSAGE_CREATE", record.data, channel.guild_id)
-    except RuntimeError:
-        pass  # the bot is shutting down
 
 
 async def create(request: web.Request) -> web.Response:
@@ -96,7 +105,7 @@ async def edit(request: web.Request) -> web.Response:
         state.violate("forbidden", "the bot edited someone else's message", where(request))
         return error(403, 50005, "Cannot edit a message authored by another user")
     body, _ = await read_body(request)
-    refused = vet(request, body, editing=True)
+    refused = vet(request, body, editing=record)
     if refused is not None:
         return refused
     apply_edit(state, record, body)
@@ -112,7 +121,9 @@ async def delete(request: web.Request) -> web.Response:
     return reply(status=204)
 
 
-async def _start_thread(request: web.Request, parent: Channel, thread_id: int | None) -> web.Response:
+async def _start_thread(
+    request: web.Request, parent: Channel, thread_id: int | None
+) -> web.Response:
     state = state_of(request)
     body, _ = await read_body(request)
     name = str(body.get("name", ""))
@@ -126,7 +137,12 @@ async def _start_thread(request: web.Request, parent: Channel, thread_id: int | 
     state.threads_started.append(thread)
     data = payloads.channel(thread)
     bot_id = str(state.world.bot.id)
-    member = {"id": data["id"], "user_id": bot_id, "flags": 0, "join_timestamp": payloads.timestamp()}
+    member = {
+        "id": data["id"],
+        "user_id": bot_id,
+        "flags": 0,
+        "join_timestamp": payloads.timestamp(),
+    }
     created = data | {"newly_created": True, "member": member}
     await request.app[GATEWAY_KEY].dispatch("THREAD_CREATE", created, parent.guild_id)
     state.changed()

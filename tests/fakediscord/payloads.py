@@ -7,6 +7,7 @@ from typing import Any
 
 from .models import Channel, ChannelType, Guild, Member, Perm, Role, User, snowflake
 
+_OPTION_TYPES = {str: 3, int: 4, bool: 5, float: 10}
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 BOT_PERMISSIONS = Perm.MEMBER | Perm.MANAGE_MESSAGES
 
@@ -221,3 +222,26 @@ def channel_for_interaction(c: Channel, guild: Guild | None) -> dict[str, Any]:
     if guild is not None:
         data["permissions"] = str(BOT_PERMISSIONS)
     return data
+
+
+def build_options(options: dict[str, Any] | None, focused: str | None = None) -> list[dict]:
+    """``{"question": "hi", "public": True}`` → the option list Discord sends."""
+    built = []
+    for name, value in (options or {}).items():
+        kind = _OPTION_TYPES.get(type(value), 3)
+        option: dict[str, Any] = {"name": name, "type": kind, "value": value}
+        if name == focused:
+            option |= {"focused": True, "type": 3, "value": str(value)}
+        built.append(option)
+    return built
+
+
+def command_data(
+    command: str, options: dict[str, Any] | None = None, *, focused: str | None = None
+) -> dict[str, Any]:
+    """Data of a slash command; ``"kb status"`` and ``"kb settings show"`` nest subcommands."""
+    name, *path = command.split()
+    nested: list[dict[str, Any]] = build_options(options, focused)
+    for depth, part in enumerate(reversed(path)):
+        nested = [{"name": part, "type": 1 if depth == 0 else 2, "options": nested}]
+    return {"id": "0", "name": name, "type": 1, "options": nested}

@@ -59,7 +59,9 @@ async def record_and_authorise(request: web.Request, handler: Handler) -> web.St
     state = state_of(request)
     if request.path == "/gateway-ws":
         return await handler(request)
-    body, _ = await read_body(request) if request.method in ("POST", "PUT", "PATCH") else (None, False)
+    body, _ = (
+        await read_body(request) if request.method in ("POST", "PUT", "PATCH") else (None, False)
+    )
     record = RequestRecord(request.method, request.path, dict(request.query), body, state.now())
     state.requests.append(record)
     bare = request.path.removeprefix(API)
@@ -149,7 +151,9 @@ def channel_or_404(request: web.Request) -> Channel | web.Response:
     state = state_of(request)
     channel = state.world.channel(int(request.match_info["channel_id"]))
     if channel is None:
-        state.violate("unknown channel", "the bot used a channel that does not exist", where(request))
+        state.violate(
+            "unknown channel", "the bot used a channel that does not exist", where(request)
+        )
         return error(404, 10003, "Unknown Channel")
     return channel
 

@@ -131,10 +131,10 @@ class FakeState:
         self._changed.set()
         self._changed = asyncio.Event()
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: float) -> bool:
-        """Wait until ``predicate()`` holds; False when the timeout passes first."""
+    async def wait_until(self, predicate: Callable[[], bool], within: float) -> bool:
+        """Wait until ``predicate()`` holds; False when ``within`` seconds pass first."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = loop.time() + within
         while not predicate():
             remaining = deadline - loop.time()
             if remaining <= 0:

@@ -54,7 +54,9 @@ class Tiny(commands.Bot):
         if message.author.bot:
             return
         self.seen.append(message)
-        ours = isinstance(message.channel, discord.Thread) and message.channel.owner_id == self.user.id
+        ours = (
+            isinstance(message.channel, discord.Thread) and message.channel.owner_id == self.user.id
+        )
         if isinstance(message.channel, discord.DMChannel):
             await message.channel.send(f"dm: {message.content}")
         elif self.user in message.mentions:
@@ -193,6 +195,7 @@ async def test_autocomplete_and_its_limit(fake_bot: StartBot) -> None:
         assert len(await h.autocomplete("method", {"name": "method"}, focused="name")) == 25
         assert await h.autocomplete("method", {"name": "many"}, focused="name") == []
         assert "42 autocomplete choices" in str(h.take_violations("limits")[0])
+        assert h.take_violations("bot error")
 
 
 async def test_mention_opens_a_thread_and_follow_ups_are_answered(fake_bot: StartBot) -> None:
@@ -233,22 +236,23 @@ async def test_admin_command_refused_to_member(fake_bot: StartBot) -> None:
 
 
 @pytest.mark.parametrize(
-    ("command", "rule", "rules"),
+    ("command", "broken", "rules"),
     [
-        ("long", "limits", Rules()),
-        ("twice", "acknowledge once", Rules()),
-        ("everyone", "mentions", Rules()),
-        ("late", "ack deadline", Rules(ack_deadline=0.2)),
-        ("silent", "not acknowledged", Rules(ack_deadline=0.2)),
+        ("long", ["limits", "bot error"], Rules()),
+        ("twice", ["acknowledge once", "bot error"], Rules()),
+        ("everyone", ["mentions"], Rules()),
+        ("late", ["ack deadline", "bot error"], Rules(ack_deadline=0.2)),
+        ("silent", ["not acknowledged"], Rules(ack_deadline=0.2)),
     ],
 )
 async def test_broken_rules_are_violations(
-    fake_bot: StartBot, command: str, rule: str, rules: Rules
+    fake_bot: StartBot, command: str, broken: list[str], rules: Rules
 ) -> None:
+    """A refused answer also surfaces in the bot as an exception it let escape."""
     async with fake_bot(Tiny(), rules=rules) as h:
         await h.interact(command)
         await asyncio.sleep(0.15 if command == "late" else 0)
-        assert [v.rule for v in h.take_violations()] == [rule]
+        assert [v.rule for v in h.take_violations()] == broken
 
 
 async def test_role_mention_only_when_the_test_allows_it(fake_bot: StartBot) -> None:
@@ -281,12 +285,17 @@ async def test_synced_commands_are_stored_and_used(fake_bot: StartBot) -> None:
         await h.wait_answered(record)
 
 
+class QuickShards(commands.AutoShardedBot):
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """discord.py waits 5 s between shards' IDENTIFYs; the fake has no such limit."""
+
+
 async def test_autosharded_bot_and_compression(fake_bot: StartBot) -> None:
     bot = commands.AutoShardedBot(command_prefix="!", intents=discord.Intents.default())
     async with fake_bot(bot) as h:
         assert h.requests_to("GET", "/gateway/bot")
         assert [s.compressor is not None for s in h.fake.gateway.sessions] == [True]
-    two = commands.AutoShardedBot(command_prefix="!", intents=discord.Intents.default(), shard_count=2)
+    two = QuickShards(command_prefix="!", intents=discord.Intents.default(), shard_count=2)
     async with fake_bot(two) as h:
         assert sorted(s.shard_id for s in h.fake.gateway.sessions) == [0, 1]
         assert h.bot.get_guild(h.world.guild.id) is not None
@@ -297,7 +306,7 @@ async def test_discord_py_is_restored_afterwards() -> None:
     async with running_bot(Tiny()) as h:
         assert Route.BASE.startswith("http://127.0.0.1:")
         assert h.bot.user is not None and h.bot.user.id == h.world.bot.id
-    assert (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY) == before
+    assert before == (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
 
 
 async def test_burst_measures_every_interaction(fake_bot: StartBot) -> None:

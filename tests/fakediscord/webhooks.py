@@ -51,7 +51,9 @@ async def callback(request: web.Request) -> web.Response:
     state = state_of(request)
     record = state.interactions.get(int(request.match_info["interaction_id"]))
     if record is None or record.token != request.match_info["token"]:
-        state.violate("unknown interaction", "callback for an interaction never sent", where(request))
+        state.violate(
+            "unknown interaction", "callback for an interaction never sent", where(request)
+        )
         return error(404, 10062, "Unknown interaction")
     body, has_files = await read_body(request)
     kind, data, now = int(body.get("type", 0)), body.get("data") or {}, state.now()
@@ -71,7 +73,8 @@ async def callback(request: web.Request) -> web.Response:
         state.violate("callback type", detail, where(request))
         return error(400, 50035, "Invalid Form Body: type")
     if kind in (4, 7):
-        refused = vet(request, data, has_files=has_files, editing=kind == 7)
+        clicked = _clicked(state, record) if kind == 7 else None
+        refused = vet(request, data, has_files=has_files, editing=clicked)
         if refused is not None:
             return refused
     if kind == 8:
@@ -163,7 +166,7 @@ async def message_edit(request: web.Request) -> web.Response:
     if isinstance(target, web.Response):
         return target
     body, has_files = await read_body(request)
-    refused = vet(request, body, has_files=has_files, editing=True)
+    refused = vet(request, body, has_files=has_files, editing=target)
     if refused is not None:
         return refused
     apply_edit(state, target, body)

@@ -1,0 +1,94 @@
+"""Records what the bot sends to Discord and answers like Discord would, for handler tests.
+
+Interaction responses go through discord.py's webhook adapter and everything else through
+`HTTPClient.request`; both are replaced at that transport seam only, so the real
+`Interaction`, command tree, views and checks all run.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from .payloads import message, snowflake
+
+
+@dataclass
+class Sent:
+    method: str
+    path: str
+    body: dict[str, Any]
+
+    @property
+    def embeds(self) -> list[dict[str, Any]]:
+        data = self.body.get("data", self.body)
+        return list(data.get("embeds") or [])
+
+    @property
+    def content(self) -> str:
+        data = self.body.get("data", self.body)
+        return str(data.get("content") or "")
+
+    @property
+    def components(self) -> list[dict[str, Any]]:
+        data = self.body.get("data", self.body)
+        return list(data.get("components") or [])
+
+    @property
+    def custom_ids(self) -> list[str]:
+        return [c["custom_id"] for row in self.components for c in row["components"] if "custom_id" in c]
+
+    @property
+    def flags(self) -> int:
+        data = self.body.get("data", self.body)
+        return int(data.get("flags") or 0)
+
+    def as_message(self) -> dict[str, Any]:
+        """What Discord would store for this reply, for clicking its buttons later."""
+        return message(content=self.content, embeds=self.embeds, components=self.components)
+
+
+@dataclass
+class Recorder:
+    sent: list[Sent] = field(default_factory=list)
+
+    def _record(self, method: str, path: str, payload: Any, multipart: Any) -> Sent:
+        if payload is None and multipart:
+            payload = json.loads(multipart[0]["value"])
+        entry = Sent(method, path, payload or {})
+        self.sent.append(entry)
+        return entry
+
+    async def webhook_request(self, route: Any, session: Any = None, **kwargs: Any) -> Any:
+        entry = self._record(route.method, route.path, kwargs.get("payload"), kwargs.get("multipart"))
+        if route.path.endswith("/callback"):
+            kind = entry.body["type"]
+            reply = message(content=entry.content, embeds=entry.embeds, components=entry.components)
+            return {
+                "interaction": {"id": str(route.webhook_id), "type": 2, "response_message_id": reply["id"],
+                                "response_message_loading": kind == 5,
+                                "response_message_ephemeral": bool(entry.flags & 64)},
+                "resource": {"type": kind, "message": reply},
+            }  # fmt: skip
+        if route.method == "DELETE":
+            return None
+        return message(content=entry.content, embeds=entry.embeds, components=entry.components)
+
+    async def http_request(self, route: Any, **kwargs: Any) -> Any:
+        payload = kwargs.get("json")
+        if payload is None and kwargs.get("params") is not None:
+            payload = kwargs["params"].payload
+        entry = self._record(route.method, route.path, payload, None)
+        if route.path.endswith("/threads"):
+            return {"id": snowflake(), "type": 11, "guild_id": "100", "name": entry.body.get("name"),
+                    "parent_id": str(route.channel_id), "owner_id": "900",
+                    "thread_metadata": {"archived": False, "auto_archive_duration": 1440,
+                                        "archive_timestamp": "2026-01-01T00:00:00+00:00", "locked": False}}  # fmt: skip
+        return message(
+            content=entry.content, embeds=entry.embeds, components=entry.components,
+            channel_id=int(route.channel_id or 0),
+        )  # fmt: skip
+
+    def of(self, path_part: str) -> list[Sent]:
+        return [entry for entry in self.sent if path_part in entry.path]

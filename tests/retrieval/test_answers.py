@@ -1,0 +1,152 @@
+import asyncio
+
+import pytest
+
+from retrieval.service import MAX_QUESTION_CHARS
+from retrieval.worker import AsyncKnowledgeBase
+
+
+def test_answer_quotes_the_relevant_section_with_link_and_marks(kb) -> None:
+    answer = kb.ask("what happens when tenants sign a rent pledge to withhold rent together")
+    assert answer.answered
+    top = answer.citations[0]
+    assert top.slug == "rent-pledges"
+    assert top.url is not None and top.url.startswith("https://wiki.example.org/rent-pledges")
+    assert (top.kind, top.status, top.tier) == ("method", "emerging", "verify-then-use")
+    marked = {top.snippet[a:b].casefold() for a, b in top.marks}
+    assert {"rent", "withhold"} <= marked
+
+
+def test_snippet_is_the_most_relevant_sentences_not_the_start(kb) -> None:
+    answer = kb.ask("landlords negotiate repairs when the building acts as one")
+    how = next(c for c in answer.citations if c.section == "How it works")
+    assert "Landlords facing a building" in how.snippet
+    assert not how.snippet.startswith("Tenants in one building sign")
+
+
+def test_exact_title_comes_first(kb) -> None:
+    answer = kb.ask("house visits")
+    assert answer.citations[0].slug == "house-visits"
+    assert kb.ask("door knocking").citations[0].slug == "house-visits"  # alias
+
+
+def test_at_most_one_hit_per_section(kb) -> None:
+    hits = kb.search("house visit organiser door resident listen", k=20)
+    keys = [(h.passage.slug, h.passage.section) for h in hits]
+    assert len(keys) == len(set(keys))
+
+
+def test_stub_pages_are_not_quoted_unless_asked(kb) -> None:
+    question = "raffle and membership dues for seed funding"
+    assert all(c.slug != "seed-funding" for c in kb.ask(question).citations)
+    included = kb.ask(question, include_stubs=True)
+    assert included.citations[0].slug == "seed-funding"
+
+
+def test_unrelated_question_gets_honest_no_without_padding(kb) -> None:
+    answer = kb.ask("quantum chromodynamics lattice gauge", threshold=0.3)
+    assert not answer.answered
+    assert answer.citations == ()
+    assert answer.see_also == ()
+
+
+def test_see_also_is_at_most_three_distinct_pages(kb) -> None:
+    answer = kb.ask("tenants neighbours door rent organiser", threshold=0.99)
+    assert not answer.answered
+    slugs = [c.slug for c in answer.see_also]
+    assert 0 < len(slugs) <= 3 and len(set(slugs)) == len(slugs)
+
+
+def test_asker_language_version_is_preferred(kb) -> None:
+    answer = kb.ask("Organizerin klingelt an der Tür und hört zu", lang="de")
+    assert answer.citations[0].slug == "de/house-visits"
+    assert answer.citations[0].lang == "de"
+
+
+def test_falls_back_to_english_and_says_so(kb) -> None:
+    answer = kb.ask("rent pledge signatures threshold", lang="de")
+    assert answer.citations[0].slug == "rent-pledges"
+    assert answer.fell_back_to == "en"
+    assert kb.ask("rent pledge signatures threshold", lang="en").fell_back_to is None
+
+
+def test_english_asker_gets_original_not_translation(kb) -> None:
+    answer = kb.ask("Hausbesuche Organizerin klingelt", lang="en")
+    assert all(not c.slug.startswith("de/") for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    ("question", "notice"),
+    [("", "empty"), ("   \n\t ", "empty"), ("?!?! ... ---", "no words"), ("🔥🔥🚀", "no words")],
+)
+def test_questions_without_words_get_a_clear_notice(kb, question, notice) -> None:
+    answer = kb.ask(question)
+    assert not answer.answered
+    assert notice in (answer.notice or "")
+
+
+def test_very_long_question_is_cut_with_notice(kb) -> None:
+    answer = kb.ask("how do house visits work " * 500)
+    assert len("how do house visits work " * 500) > MAX_QUESTION_CHARS
+    assert answer.answered
+    assert "first 1,000 characters" in (answer.notice or "")
+
+
+def test_unexpected_script_does_not_crash(kb) -> None:
+    for question in ["如何组织租户罢工", "كيف ننظم إضراب الإيجار", "Как организовать забастовку"]:
+        answer = kb.ask(question)
+        assert answer.question == question
+        assert isinstance(answer.answered, bool)
+
+
+def test_more_results_pages_through_citations(kb) -> None:
+    first = kb.ask("house visits organiser door", limit=1)
+    second = kb.ask("house visits organiser door", limit=1, offset=1)
+    assert first.citations and second.citations
+    assert (first.citations[0].slug, first.citations[0].section) != (
+        second.citations[0].slug,
+        second.citations[0].section,
+    )
+    assert first.extra["more"] is True
+
+
+async def test_worker_batches_concurrent_questions_and_keeps_them_apart(kb) -> None:
+    worker = AsyncKnowledgeBase(kb)
+    try:
+        questions = ["house visits door", "rent pledge withhold"] * 10
+        answers = await asyncio.gather(*(worker.ask(q) for q in questions))
+        assert [a.question for a in answers] == questions
+        assert {a.citations[0].slug for a in answers[::2]} == {"house-visits"}
+        assert {a.citations[0].slug for a in answers[1::2]} == {"rent-pledges"}
+        assert max(worker.batches) > 1
+        assert await worker.reload() is False
+    finally:
+        worker.close()
+
+
+async def test_worker_passes_errors_to_the_caller(kb, monkeypatch) -> None:
+    worker = AsyncKnowledgeBase(kb)
+
+    def broken(_questions):
+        raise RuntimeError("model crashed")
+
+    monkeypatch.setattr(kb, "ask_batch", broken)
+    try:
+        with pytest.raises(RuntimeError, match="model crashed"):
+            await worker.ask("anything")
+    finally:
+        worker.close()
+
+
+def test_page_lookup_complete_and_related(kb) -> None:
+    page, fell_back = kb.page("house-visits", lang="de")
+    assert page.slug == "de/house-visits" and fell_back is False
+    page, fell_back = kb.page("rent-pledges", lang="de")
+    assert page.slug == "rent-pledges" and fell_back is True
+    assert kb.page("nope") is None
+    assert kb.complete("house vist")[0].slug == "house-visits"
+    assert [r.slug for r in kb.complete("", kinds=["source"])] == ["sources/field-notes"]
+    assert len(kb.complete("", limit=2)) == 2
+    assert all(not r.slug.startswith("de/") for r in kb.complete("Hausbesuche"))
+    assert [r.slug for r in kb.related("house-visits")] == ["rent-pledges"]
+    assert kb.suggest("rent pledgs")[0].slug == "rent-pledges"
