@@ -69,7 +69,9 @@ def build_index(
     keys = [_text_key(embedder, chunk.embed_text(titles[chunk.slug])) for chunk in chunks]
     cache = {} if full else _reusable_vectors(settings.index_dir, embedder)
     missing = [i for i, key in enumerate(keys) if key not in cache]
-    cache.update(_embed(embedder, [chunks[i] for i in missing], [keys[i] for i in missing], titles, progress))
+    cache.update(
+        _embed(embedder, [chunks[i] for i in missing], [keys[i] for i in missing], titles, progress)
+    )
 
     build_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + digest[:8]
     root = settings.index_dir
@@ -148,7 +150,7 @@ def _embed(
         vecs = embedder.embed([c.embed_text(titles[c.slug]) for c in part] + flat)
         sentence_vecs = vecs[len(part) :]
         offset = 0
-        for i, chunk in enumerate(part):
+        for i, _chunk in enumerate(part):
             n = len(split[i])
             out[keys[start + i]] = (vecs[i], split[i], sentence_vecs[offset : offset + n])
             offset += n
@@ -172,9 +174,17 @@ def _write_build(
                 vector, sents, sentence_vectors = cache[key]
                 rows.append(
                     store.StoredPassage(
-                        pid, chunk.slug, chunk.section, chunk.anchor, chunk.position,
-                        chunk.text, key, vector, sents, sentence_vectors,
-                    )  # fmt: skip
+                        pid,
+                        chunk.slug,
+                        chunk.section,
+                        chunk.anchor,
+                        chunk.position,
+                        chunk.text,
+                        key,
+                        vector,
+                        sents,
+                        sentence_vectors,
+                    )
                 )
             store.write_passages(conn, rows, titles)
     finally:

@@ -83,7 +83,7 @@ class SentenceTransformerEmbedder:
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 
-        transformers_logging.disable_progress_bar()  # keeps stderr for what a user must read
+        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # keeps stderr for what a user must read
 
         self._model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
         self._lock = threading.Lock()
@@ -132,7 +132,8 @@ def load_embedder(settings: Settings) -> Embedder:
 def normalise(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (vectors / norms).astype(np.float32)
+    unit: np.ndarray = (vectors / norms).astype(np.float32)
+    return unit
 
 
 def file_sha256(path: Path) -> str:

@@ -63,9 +63,12 @@ def read_questions(path: Path) -> list[EvalQuestion]:
             data = json.loads(line)
             rows.append(
                 EvalQuestion(
-                    str(data.get("id", number)), data["question"], data.get("lang", "en"),
-                    bool(data.get("answerable", True)), tuple(data.get("slugs", ())),
-                )  # fmt: skip
+                    str(data.get("id", number)),
+                    data["question"],
+                    data.get("lang", "en"),
+                    bool(data.get("answerable", True)),
+                    tuple(data.get("slugs", ())),
+                )
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise QuestionSetError(
@@ -111,7 +114,9 @@ def evaluate(
         reciprocal += 1 / (first + 1) if first is not None else 0.0
         ndcg += _ndcg(ranking[:5], relevant)
         if first is None or first >= 3:
-            report.misses.append(Miss(q.id, q.question, q.slugs, tuple(ranking[:3]), "not in top 3"))
+            report.misses.append(
+                Miss(q.id, q.question, q.slugs, tuple(ranking[:3]), "not in top 3")
+            )
         elif not answered:
             report.misses.append(Miss(q.id, q.question, q.slugs, tuple(ranking[:3]), "no answer"))
     n = max(report.answerable, 1)

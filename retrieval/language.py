@@ -10,26 +10,16 @@ import re
 
 STOPWORDS: dict[str, frozenset[str]] = {
     "en": frozenset(
-        "a an the and or of to in on for with is are was were be been how do does did i we you "
-        "they it my our your what whats which who whom when where why can could should would "
-        "about as at by from into this that these those there their them me us vs versus not "
-        "no yes if then than so any some pls please hi hey thanks anyone know get got way "
-        "good best use using make doing am has have had will just".split()
+        ["a", "about", "am", "an", "and", "any", "anyone", "are", "as", "at", "be", "been", "best", "by", "can", "could", "did", "do", "does", "doing", "for", "from", "get", "good", "got", "had", "has", "have", "hey", "hi", "how", "i", "if", "in", "into", "is", "it", "just", "know", "make", "me", "my", "no", "not", "of", "on", "or", "our", "please", "pls", "should", "so", "some", "than", "thanks", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "us", "use", "using", "versus", "vs", "was", "way", "we", "were", "what", "whats", "when", "where", "which", "who", "whom", "why", "will", "with", "would", "yes", "you", "your"]
     ),
     "de": frozenset(
-        "der die das den dem des ein eine einen einem einer und oder ist sind war wie was wer "
-        "wo warum wann ich wir ihr sie es mit für von zu im in auf an bei aus nicht kann können "
-        "man mein unser gibt es eigentlich bitte".split()
+        ["an", "auf", "aus", "bei", "bitte", "das", "dem", "den", "der", "des", "die", "eigentlich", "ein", "eine", "einem", "einen", "einer", "es", "für", "gibt", "ich", "ihr", "im", "in", "ist", "kann", "können", "man", "mein", "mit", "nicht", "oder", "sie", "sind", "und", "unser", "von", "wann", "war", "warum", "was", "wer", "wie", "wir", "wo", "zu"]
     ),
     "fr": frozenset(
-        "le la les un une des du de et ou est sont comment quoi que qui où pourquoi quand je "
-        "nous vous ils elles il elle avec pour dans sur au aux par pas peut on mon notre ce "
-        "cette ces faire qu est-ce".split()
+        ["au", "aux", "avec", "ce", "ces", "cette", "comment", "dans", "de", "des", "du", "elle", "elles", "est", "est-ce", "et", "faire", "il", "ils", "je", "la", "le", "les", "mon", "notre", "nous", "on", "ou", "où", "par", "pas", "peut", "pour", "pourquoi", "qu", "quand", "que", "qui", "quoi", "sont", "sur", "un", "une", "vous"]
     ),
     "es": frozenset(
-        "el la los las un una unos unas y o es son cómo como qué que quién dónde por qué cuándo "
-        "yo nosotros ustedes ellos con para en sobre al del de no puede se mi nuestro hacer "
-        "hago hacemos".split()
+        ["al", "como", "con", "cuándo", "cómo", "de", "del", "dónde", "el", "ellos", "en", "es", "hacemos", "hacer", "hago", "la", "las", "los", "mi", "no", "nosotros", "nuestro", "o", "para", "por", "puede", "que", "quién", "qué", "se", "sobre", "son", "un", "una", "unas", "unos", "ustedes", "y", "yo"]
     ),
 }
 _ALL_STOPWORDS = frozenset().union(*STOPWORDS.values())

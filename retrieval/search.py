@@ -23,7 +23,7 @@ from .models import Page
 from .store import StoredPassage
 
 Mode = Literal["hybrid", "dense", "lexical"]
-# Reciprocal-rank-fusion constant; 60 is the usual choice and measured best here (bench/results/quality.md).
+# Reciprocal-rank-fusion constant: 60 is the usual choice; bench/results/quality.md compares others.
 RRF_K = 60
 CANDIDATES = 50
 
@@ -152,7 +152,7 @@ def rank(
         hits.append(Hit(passage, page, scored[pid], score, is_exact))
     hits.sort(key=lambda h: (h.fused, h.dense), reverse=True)
     # The best passage of each page the question names comes first; the rest keep their rank.
-    named = {}
+    named: dict[str, Hit] = {}
     for hit in sorted((h for h in hits if h.exact), key=lambda h: -h.dense):
         named.setdefault(hit.page.original_slug, hit)
     first = list(named.values())

@@ -89,7 +89,9 @@ class KnowledgeBase:
         if not words(text):
             return []
         query = self.embedder.embed([text])[0]
-        hits, _ = self._ranked(self._build, text, query, lang, mode, self.settings.answer.include_stubs)
+        hits, _ = self._ranked(
+            self._build, text, query, lang, mode, self.settings.answer.include_stubs
+        )
         return hits[:k]
 
     def _ranked(
@@ -189,7 +191,9 @@ class KnowledgeBase:
                 refs[slug] = _ref(self._build.pages[slug], score / 100)
         return list(refs.values())[:limit]
 
-    def suggest(self, text: str, kinds: Sequence[str] | None = None, limit: int = 3) -> list[PageRef]:
+    def suggest(
+        self, text: str, kinds: Sequence[str] | None = None, limit: int = 3
+    ) -> list[PageRef]:
         return self.complete(text, kinds, limit) if text.strip() else []
 
     def related(self, slug: str) -> list[PageRef]:

@@ -82,7 +82,8 @@ def split_text(text: str) -> list[str]:
 def _split_long_paragraph(paragraph: str) -> list[str]:
     if _words(paragraph) <= MAX_WORDS:
         return [paragraph]
-    pieces, current = [], []
+    pieces: list[str] = []
+    current: list[str] = []
     for sentence in sentences(paragraph):
         if current and sum(map(_words, current)) + _words(sentence) > TARGET_WORDS:
             pieces.append(" ".join(current))

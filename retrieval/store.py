@@ -74,7 +74,9 @@ def write_page(conn: sqlite3.Connection, page: Page, file_hash: str) -> None:
     )  # fmt: skip
 
 
-def write_passages(conn: sqlite3.Connection, rows: Iterable[StoredPassage], titles: dict[str, str]) -> None:
+def write_passages(
+    conn: sqlite3.Connection, rows: Iterable[StoredPassage], titles: dict[str, str]
+) -> None:
     for p in rows:
         conn.execute(
             "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -19,15 +19,17 @@ NPROBE_FRACTION = 1 / 48
 
 def make_index(vectors: np.ndarray, exact_limit: int) -> faiss.Index:
     count, dimension = vectors.shape
+    index: faiss.Index
     if count <= exact_limit:
         index = faiss.IndexFlatIP(dimension)
     else:
         lists = int(4 * math.sqrt(count))
         quantizer = faiss.IndexFlatIP(dimension)
-        index = faiss.IndexIVFFlat(quantizer, dimension, lists, faiss.METRIC_INNER_PRODUCT)
+        ivf = faiss.IndexIVFFlat(quantizer, dimension, lists, faiss.METRIC_INNER_PRODUCT)
         sample = vectors[np.random.default_rng(0).choice(count, min(count, lists * 40), False)]
-        index.train(np.ascontiguousarray(sample))
-        index.nprobe = max(8, int(lists * NPROBE_FRACTION))
+        ivf.train(np.ascontiguousarray(sample))
+        ivf.nprobe = max(8, int(lists * NPROBE_FRACTION))
+        index = ivf
     if count:
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
     return index

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -56,7 +57,7 @@ def evaluate_command(
 
 def results_table(reports: list[ModeReport]) -> Table:
     table = Table("metric", *(r.mode for r in reports), title="Retrieval quality")
-    rows = {
+    rows: dict[str, Callable[[ModeReport], float]] = {
         "Recall@1": lambda r: r.recall[1],
         "Recall@3": lambda r: r.recall[3],
         "Recall@5": lambda r: r.recall[5],

@@ -20,14 +20,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import discord
-import yarl
-from discord.gateway import DiscordWebSocket
-from discord.http import Route
 
-from .payloads import command_data
+from .lifecycle import ErrorsAreViolations, running_fake
 from .models import Channel, InteractionRecord, MessageRecord, RequestRecord, User, Violation
+from .payloads import command_data
 from .server import FakeDiscord
-from .state import FakeState, Rules, World
+from .state import Rules, World
+
+__all__ = [
+    "FakeDiscord",
+    "Harness",
+    "Rules",
+    "SayResult",
+    "World",
+    "command_data",
+    "running_bot",
+    "running_fake",
+]
 
 READY_GUILD_TIMEOUT = 0.05
 
@@ -257,34 +266,6 @@ class Harness:
         )
 
 
-class _ErrorsAreViolations(logging.Handler):
-    """discord.py logs exceptions a bot let escape; a user would have seen nothing happen."""
-
-    def __init__(self, state: FakeState) -> None:
-        super().__init__(logging.ERROR)
-        self.state = state
-
-    def emit(self, record: logging.LogRecord) -> None:
-        cause = record.exc_info[1] if record.exc_info else None
-        detail = record.getMessage() + (f": {cause!r}" if cause else "")
-        self.state.violate("bot error", detail)
-
-
-@asynccontextmanager
-async def running_fake(world: World | None = None, rules: Rules | None = None):  # type: ignore[no-untyped-def]
-    """A started fake with discord.py pointed at it (for starting bots yourself)."""
-    fake = FakeDiscord(world, rules)
-    await fake.start()
-    saved = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
-    Route.BASE = fake.api_base
-    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.ws_url)
-    try:
-        yield fake
-    finally:
-        Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = saved
-        await fake.stop()
-
-
 @asynccontextmanager
 async def running_bot(
     bot: discord.Client,
@@ -298,7 +279,7 @@ async def running_bot(
     async with running_fake(world, rules) as fake:
         connection = bot._connection
         connection.guild_ready_timeout = min(connection.guild_ready_timeout, READY_GUILD_TIMEOUT)
-        errors = _ErrorsAreViolations(fake.state)
+        errors = ErrorsAreViolations(fake.state)
         logging.getLogger("discord").addHandler(errors)
         task = asyncio.create_task(bot.start(fake.token), name="bot under test")
         ready = asyncio.create_task(bot.wait_until_ready())

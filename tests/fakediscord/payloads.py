@@ -224,7 +224,9 @@ def channel_for_interaction(c: Channel, guild: Guild | None) -> dict[str, Any]:
     return data
 
 
-def build_options(options: dict[str, Any] | None, focused: str | None = None) -> list[dict]:
+def build_options(
+    options: dict[str, Any] | None, focused: str | None = None
+) -> list[dict[str, Any]]:
     """``{"question": "hi", "public": True}`` → the option list Discord sends."""
     built = []
     for name, value in (options or {}).items():

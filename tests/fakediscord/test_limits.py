@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import aiohttp
 
 from tests.fakediscord import limits
@@ -38,7 +40,8 @@ def test_content_and_emptiness() -> None:
 def test_embed_limits_and_total() -> None:
     fields = [{"name": "n", "value": "v" * 1025}] + [{"name": "n", "value": "v"}] * 25
     embed = {"title": "t" * 257, "description": "d" * 4096, "fields": fields}
-    problems = limits.check_embeds([embed, {"footer": {"text": "f" * 2049}}] + [{}] * 9)
+    footer: dict[str, Any] = {"footer": {"text": "f" * 2049}}
+    problems = limits.check_embeds([embed, footer, *[{}] * 9])
     assert any("11 embeds" in p for p in problems)
     assert any("title is 257" in p for p in problems)
     assert any("26 fields" in p for p in problems)

@@ -21,7 +21,9 @@ LOADING, EPHEMERAL = 128, 64
 ALLOWED_CALLBACKS = {2: {4, 5, 9}, 3: {4, 5, 6, 7, 9}, 4: {8}, 5: {4, 5, 6, 7}}
 
 
-def _response_message(state: FakeState, record: InteractionRecord, body: dict[str, Any]) -> dict:
+def _response_message(
+    state: FakeState, record: InteractionRecord, body: dict[str, Any]
+) -> dict[str, Any]:
     world = state.world
     channel = world.channel(int(record.payload["channel_id"]))
     assert channel is not None

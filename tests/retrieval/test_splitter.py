@@ -1,3 +1,5 @@
+import itertools
+
 from retrieval.content import parse_page
 from retrieval.splitter import MAX_WORDS, plain_text, sentences, split_page, split_text
 
@@ -29,7 +31,7 @@ def test_long_section_splits_on_paragraphs_with_overlap() -> None:
     assert len(pieces) > 1
     assert all(len(p.split()) <= MAX_WORDS for p in pieces)
     # Consecutive pieces share a paragraph, so an idea across the cut is still found whole.
-    for left, right in zip(pieces, pieces[1:], strict=False):
+    for left, right in itertools.pairwise(pieces):
         assert left.split("\n\n")[-1] == right.split("\n\n")[0]
     assert all(any(f"Paragraph {i} " in p for p in pieces) for i in range(8))
 

@@ -1,0 +1,60 @@
+"""`orgbot content summarize`: fill missing or placeholder summaries from the page body."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from retrieval.content import load_pages
+from retrieval.summarize import needs_summary, summarize, write_summary
+
+from .app import console, content_app, fail, state
+from .index import open_embedder
+
+
+@content_app.command("summarize")
+def summarize_command(
+    ctx: typer.Context,
+    path: Annotated[
+        Path | None, typer.Argument(help="Content folder (default: the configured one).")
+    ] = None,
+    write: Annotated[
+        bool, typer.Option("--write", help="Write the summaries into the pages.")
+    ] = False,
+) -> None:
+    """Propose 2–4 sentence summaries for pages whose summary is missing or a placeholder.
+
+    Sentences are picked from the page body with the embedding model. Without --write
+    nothing changes; with it, each page gets `summary:` and `summary_source: extracted`,
+    which cards show as an extracted summary. Review them, then rebuild the index.
+
+    Example: orgbot content summarize --write
+    """
+    settings = state(ctx).settings
+    folder = path or settings.content_dir
+    loaded = load_pages(folder)
+    if not loaded.pages and loaded.errors:
+        fail(str(loaded.errors[0]))
+    todo = [page for page in loaded.pages if needs_summary(page)]
+    if not todo:
+        console.print("Every page has a written summary; nothing to do.")
+        return
+    embedder = open_embedder(settings)
+    written = 0
+    for page in todo:
+        proposal = summarize(page, embedder)
+        if proposal is None:
+            console.print(f"[yellow]{page.path}[/yellow]: too little prose to extract from; "
+                          "write the summary by hand")  # fmt: skip
+            continue
+        console.print(f"[bold]{page.path}[/bold] ({proposal.sentences} sentences)")
+        console.print(f"  {proposal.summary}", highlight=False)
+        if write:
+            write_summary(folder / page.path, proposal.summary)
+            written += 1
+    if write:
+        console.print(f"[green]wrote {written} summaries[/green]; run `orgbot index build` next")
+    else:
+        console.print("Dry run: add --write to save these summaries.")
