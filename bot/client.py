@@ -86,8 +86,9 @@ async def report_error(interaction: discord.Interaction[Any], error: Exception) 
         log.error("index not ready: %s", error)
         message = "The knowledge base is not built yet; an admin needs to build the index."
     else:
-        command = interaction.command.qualified_name if interaction.command else "component"
-        log.error("error in %s (interaction %s)", command, interaction.id, exc_info=error)
+        data: dict[str, Any] = dict(interaction.data or {})
+        source = data.get("name") or data.get("custom_id") or interaction.type.name
+        log.error("error in %s (interaction %s)", source, interaction.id, exc_info=error)
         message = t("error", lang)
     try:
         await tell(interaction, message)

@@ -21,6 +21,7 @@ from retrieval.config import AnswerSettings, DiscordSettings, ModelSettings, Set
 from retrieval.embedder import FakeEmbedder
 from retrieval.service import KnowledgeBase
 from retrieval.worker import AsyncKnowledgeBase
+from tests.fakediscord.fixtures import fake_bot  # noqa: F401  (the end-to-end fixture)
 
 from .payloads import APP_ID, BOT_ID, user
 from .recorder import Recorder
@@ -37,7 +38,9 @@ def make_settings(var_dir: Path, **discord_options: Any) -> Settings:
         model=ModelSettings(name="fake", sha256=""),
         # The fake embedder's similarities are lower than a real model's.
         answer=AnswerSettings(threshold=0.2, see_also_threshold=0.05, max_citations=2),
-        discord=DiscordSettings(**({"cooldown_seconds": 60, "cooldown_burst": 5} | discord_options)),
+        discord=DiscordSettings(
+            **({"cooldown_seconds": 60, "cooldown_burst": 5} | discord_options)
+        ),
         hash_key=SecretStr("test-hash-key"),
     )
 
@@ -73,7 +76,11 @@ async def state(tmp_path: Path) -> AsyncIterator[StateDB]:
 @pytest.fixture
 def recorder(monkeypatch: pytest.MonkeyPatch) -> Recorder:
     recorder = Recorder()
-    monkeypatch.setattr(AsyncWebhookAdapter, "request", lambda self, route, session, **kw: recorder.webhook_request(route, session, **kw))
+    monkeypatch.setattr(
+        AsyncWebhookAdapter,
+        "request",
+        lambda self, route, session, **kw: recorder.webhook_request(route, session, **kw),
+    )
     return recorder
 
 
@@ -85,21 +92,24 @@ async def bot(
     async with bot:
         bot.http.request = recorder.http_request  # type: ignore[method-assign]
         connection = bot._connection
-        connection.user = discord.ClientUser(state=connection, data=user(BOT_ID, "orgbot", bot=True))
+        connection.user = discord.ClientUser(
+            state=connection, data=user(BOT_ID, "orgbot", bot=True)
+        )
         connection.application_id = APP_ID
         await bot.setup_hook()
         yield bot
 
 
-async def settle(timeout: float = 5.0) -> None:
+async def settle(within: float = 5.0) -> None:
     """Wait until every task discord.py started for an event or interaction has finished."""
     prefixes = ("CommandTree-invoker", "discord-ui-", "discord.py:")
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + within
     while True:
         pending = [
-            task for task in asyncio.all_tasks()
+            task
+            for task in asyncio.all_tasks()
             if not task.done() and task.get_name().startswith(prefixes)
-        ]  # fmt: skip
+        ]
         if not pending:
             return
         if asyncio.get_running_loop().time() > deadline:

@@ -24,35 +24,70 @@ def snowflake() -> str:
 
 
 def user(user_id: int = USER_ID, name: str = "asker", bot: bool = False) -> dict[str, Any]:
-    return {"id": str(user_id), "username": name, "discriminator": "0", "global_name": name,
-            "avatar": None, "bot": bot}  # fmt: skip
+    return {
+        "id": str(user_id),
+        "username": name,
+        "discriminator": "0",
+        "global_name": name,
+        "avatar": None,
+        "bot": bot,
+    }
 
 
 def text_channel(channel_id: int = CHANNEL_ID) -> dict[str, Any]:
-    return {"id": str(channel_id), "type": 0, "guild_id": str(GUILD_ID), "name": "general",
-            "position": 0, "permission_overwrites": [], "nsfw": False, "parent_id": None}  # fmt: skip
+    return {
+        "id": str(channel_id),
+        "type": 0,
+        "guild_id": str(GUILD_ID),
+        "name": "general",
+        "position": 0,
+        "permission_overwrites": [],
+        "nsfw": False,
+        "parent_id": None,
+    }
 
 
 def _base(
     kind: int, data: dict[str, Any], *, guild: bool, locale: str, permissions: str, user_id: int
 ) -> dict[str, Any]:
     payload: dict[str, Any] = {
-        "id": snowflake(), "application_id": str(APP_ID), "type": kind, "token": "tok-" + snowflake(),
-        "version": 1, "data": data, "locale": locale, "entitlements": [],
-        "authorizing_integration_owners": {}, "attachment_size_limit": 10_485_760,
+        "id": snowflake(),
+        "application_id": str(APP_ID),
+        "type": kind,
+        "token": "tok-" + snowflake(),
+        "version": 1,
+        "data": data,
+        "locale": locale,
+        "entitlements": [],
+        "authorizing_integration_owners": {},
+        "attachment_size_limit": 10_485_760,
         "app_permissions": "2147483647",
-    }  # fmt: skip
+    }
     if guild:
         payload |= {
-            "guild_id": str(GUILD_ID), "guild_locale": "en-US", "channel_id": str(CHANNEL_ID),
-            "channel": text_channel(), "context": 0,
-            "member": {"user": user(user_id), "roles": [], "joined_at": "2024-01-01T00:00:00+00:00",
-                       "deaf": False, "mute": False, "flags": 0, "permissions": permissions},
-        }  # fmt: skip
+            "guild_id": str(GUILD_ID),
+            "guild_locale": "en-US",
+            "channel_id": str(CHANNEL_ID),
+            "channel": text_channel(),
+            "context": 0,
+            "member": {
+                "user": user(user_id),
+                "roles": [],
+                "joined_at": "2024-01-01T00:00:00+00:00",
+                "deaf": False,
+                "mute": False,
+                "flags": 0,
+                "permissions": permissions,
+            },
+        }
     else:
         dm_channel = {"id": str(CHANNEL_ID + 1), "type": 1, "recipients": [user(user_id)]}
-        payload |= {"channel_id": dm_channel["id"], "channel": dm_channel, "user": user(user_id),
-                    "context": 1}  # fmt: skip
+        payload |= {
+            "channel_id": dm_channel["id"],
+            "channel": dm_channel,
+            "user": user(user_id),
+            "context": 1,
+        }
     return payload
 
 
@@ -100,7 +135,9 @@ def click(
 ) -> dict[str, Any]:
     """A button click on `message` (which must hold a button with `custom_id`)."""
     data = {"custom_id": custom_id, "component_type": 2}
-    payload = _base(3, data, guild=guild, locale=locale, permissions=NO_PERMISSIONS, user_id=user_id)
+    payload = _base(
+        3, data, guild=guild, locale=locale, permissions=NO_PERMISSIONS, user_id=user_id
+    )
     payload["message"] = message
     return payload
 
@@ -116,9 +153,20 @@ def message(
     flags: int = 0,
 ) -> dict[str, Any]:
     return {
-        "id": message_id or snowflake(), "channel_id": str(channel_id), "type": 0,
-        "content": content, "author": user(author_id, bot=author_id == BOT_ID), "embeds": embeds or [],
-        "components": components or [], "attachments": [], "mentions": [], "mention_roles": [],
-        "mention_everyone": False, "pinned": False, "tts": False, "flags": flags,
-        "timestamp": "2026-01-01T00:00:00+00:00", "edited_timestamp": None,
-    }  # fmt: skip
+        "id": message_id or snowflake(),
+        "channel_id": str(channel_id),
+        "type": 0,
+        "content": content,
+        "author": user(author_id, bot=author_id == BOT_ID),
+        "embeds": embeds or [],
+        "components": components or [],
+        "attachments": [],
+        "mentions": [],
+        "mention_roles": [],
+        "mention_everyone": False,
+        "pinned": False,
+        "tts": False,
+        "flags": flags,
+        "timestamp": "2026-01-01T00:00:00+00:00",
+        "edited_timestamp": None,
+    }

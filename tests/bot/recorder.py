@@ -37,7 +37,9 @@ class Sent:
 
     @property
     def custom_ids(self) -> list[str]:
-        return [c["custom_id"] for row in self.components for c in row["components"] if "custom_id" in c]
+        return [
+            c["custom_id"] for row in self.components for c in row["components"] if "custom_id" in c
+        ]
 
     @property
     def flags(self) -> int:
@@ -61,16 +63,22 @@ class Recorder:
         return entry
 
     async def webhook_request(self, route: Any, session: Any = None, **kwargs: Any) -> Any:
-        entry = self._record(route.method, route.path, kwargs.get("payload"), kwargs.get("multipart"))
+        entry = self._record(
+            route.method, route.path, kwargs.get("payload"), kwargs.get("multipart")
+        )
         if route.path.endswith("/callback"):
             kind = entry.body["type"]
             reply = message(content=entry.content, embeds=entry.embeds, components=entry.components)
             return {
-                "interaction": {"id": str(route.webhook_id), "type": 2, "response_message_id": reply["id"],
-                                "response_message_loading": kind == 5,
-                                "response_message_ephemeral": bool(entry.flags & 64)},
+                "interaction": {
+                    "id": str(route.webhook_id),
+                    "type": 2,
+                    "response_message_id": reply["id"],
+                    "response_message_loading": kind == 5,
+                    "response_message_ephemeral": bool(entry.flags & 64),
+                },
                 "resource": {"type": kind, "message": reply},
-            }  # fmt: skip
+            }
         if route.method == "DELETE":
             return None
         return message(content=entry.content, embeds=entry.embeds, components=entry.components)
@@ -81,14 +89,26 @@ class Recorder:
             payload = kwargs["params"].payload
         entry = self._record(route.method, route.path, payload, None)
         if route.path.endswith("/threads"):
-            return {"id": snowflake(), "type": 11, "guild_id": "100", "name": entry.body.get("name"),
-                    "parent_id": str(route.channel_id), "owner_id": "900",
-                    "thread_metadata": {"archived": False, "auto_archive_duration": 1440,
-                                        "archive_timestamp": "2026-01-01T00:00:00+00:00", "locked": False}}  # fmt: skip
+            return {
+                "id": snowflake(),
+                "type": 11,
+                "guild_id": "100",
+                "name": entry.body.get("name"),
+                "parent_id": str(route.channel_id),
+                "owner_id": "900",
+                "thread_metadata": {
+                    "archived": False,
+                    "auto_archive_duration": 1440,
+                    "archive_timestamp": "2026-01-01T00:00:00+00:00",
+                    "locked": False,
+                },
+            }
         return message(
-            content=entry.content, embeds=entry.embeds, components=entry.components,
+            content=entry.content,
+            embeds=entry.embeds,
+            components=entry.components,
             channel_id=int(route.channel_id or 0),
-        )  # fmt: skip
+        )
 
     def of(self, path_part: str) -> list[Sent]:
         return [entry for entry in self.sent if path_part in entry.path]

@@ -16,7 +16,9 @@ async def test_kb_is_refused_to_a_member_without_manage_server(deliver, recorder
     assert "Manage Server" in reply.content
 
 
-async def test_kb_status_names_the_build_model_and_counts(deliver, recorder: Recorder, worker) -> None:
+async def test_kb_status_names_the_build_model_and_counts(
+    deliver, recorder: Recorder, worker
+) -> None:
     await deliver(slash("kb", sub="status", permissions=ADMIN_PERMISSIONS))
 
     callback, edit = recorder.sent
@@ -27,7 +29,9 @@ async def test_kb_status_names_the_build_model_and_counts(deliver, recorder: Rec
     assert fields["Pages"] == "8"
 
 
-async def test_kb_reload_reports_when_already_on_the_newest_build(deliver, recorder: Recorder) -> None:
+async def test_kb_reload_reports_when_already_on_the_newest_build(
+    deliver, recorder: Recorder
+) -> None:
     await deliver(slash("kb", sub="reload", permissions=ADMIN_PERMISSIONS))
 
     assert recorder.sent[-1].content.startswith("Already on the newest build")
@@ -36,8 +40,14 @@ async def test_kb_reload_reports_when_already_on_the_newest_build(deliver, recor
 async def test_kb_settings_changes_only_what_is_given(deliver, recorder: Recorder, state) -> None:
     await state.save_guild_settings(GuildSettings(GUILD_ID, organiser_role_id=555))
 
-    await deliver(slash("kb", {"public": True, "threshold": 0.4, "retention_days": 9999},
-                        sub="settings", permissions=ADMIN_PERMISSIONS))  # fmt: skip
+    await deliver(
+        slash(
+            "kb",
+            {"public": True, "threshold": 0.4, "retention_days": 9999},
+            sub="settings",
+            permissions=ADMIN_PERMISSIONS,
+        )
+    )
 
     saved = await state.guild_settings(GUILD_ID)
     assert saved.public_by_default is True

@@ -10,7 +10,9 @@ from .recorder import Recorder
 DEFERRED_WITH_THINKING = 5
 
 
-async def test_ask_defers_then_edits_the_original_with_cited_passages(deliver, recorder: Recorder) -> None:
+async def test_ask_defers_then_edits_the_original_with_cited_passages(
+    deliver, recorder: Recorder
+) -> None:
     await deliver(slash("ask", {"question": "how do I run a one-to-one conversation and listen"}))
 
     callback, edit = recorder.sent
@@ -30,7 +32,9 @@ async def test_ask_defers_then_edits_the_original_with_cited_passages(deliver, r
     assert not any(i.startswith("ob:org:") for i in ids)  # no organiser role configured
 
 
-async def test_unanswerable_question_says_so_and_offers_see_also_pages(deliver, recorder: Recorder) -> None:
+async def test_unanswerable_question_says_so_and_offers_see_also_pages(
+    deliver, recorder: Recorder
+) -> None:
     await deliver(slash("ask", {"question": "quantum chromodynamics lattice"}))
 
     embed = recorder.sent[-1].embeds[0]
@@ -40,7 +44,9 @@ async def test_unanswerable_question_says_so_and_offers_see_also_pages(deliver, 
 
 
 async def test_question_text_cannot_ping_or_break_formatting(deliver, recorder: Recorder) -> None:
-    await deliver(slash("ask", {"question": "@everyone **one-to-one** <@123456789012345678> listen"}))
+    await deliver(
+        slash("ask", {"question": "@everyone **one-to-one** <@123456789012345678> listen"})
+    )
 
     title = recorder.sent[-1].embeds[0]["title"]
     assert "@everyone" not in title
@@ -48,7 +54,9 @@ async def test_question_text_cannot_ping_or_break_formatting(deliver, recorder: 
     assert r"\*\*one-to-one\*\*" in title
 
 
-async def test_a_4000_character_question_still_fits_every_limit(deliver, recorder: Recorder) -> None:
+async def test_a_4000_character_question_still_fits_every_limit(
+    deliver, recorder: Recorder
+) -> None:
     question = "how do I run a one-to-one " + "listen " * 700
     assert len(question) > 4000
     await deliver(slash("ask", {"question": question, "public": True}))
@@ -61,7 +69,9 @@ async def test_a_4000_character_question_still_fits_every_limit(deliver, recorde
     assert not recorder.sent[0].flags & 64  # public: true was honoured
 
 
-async def test_german_locale_says_when_it_falls_back_to_english(deliver, recorder: Recorder) -> None:
+async def test_german_locale_says_when_it_falls_back_to_english(
+    deliver, recorder: Recorder
+) -> None:
     await deliver(slash("ask", {"question": "power mapping who decides"}, locale="de"))
 
     embed = recorder.sent[-1].embeds[0]
@@ -69,7 +79,9 @@ async def test_german_locale_says_when_it_falls_back_to_english(deliver, recorde
     assert "Deutsch" in embed.get("description", "")
 
 
-async def test_cooldown_answers_with_a_friendly_private_message(deliver, recorder: Recorder, bot) -> None:
+async def test_cooldown_answers_with_a_friendly_private_message(
+    deliver, recorder: Recorder, bot
+) -> None:
     for _ in range(bot.settings.discord.cooldown_burst):
         await deliver(slash("ask", {"question": "power mapping"}))
     recorder.sent.clear()
@@ -82,7 +94,9 @@ async def test_cooldown_answers_with_a_friendly_private_message(deliver, recorde
     assert reply.content.startswith("Easy there! You can ask again in")
 
 
-async def test_a_direct_message_is_answered_and_never_logged(deliver, recorder: Recorder, state) -> None:
+async def test_a_direct_message_is_answered_and_never_logged(
+    deliver, recorder: Recorder, state
+) -> None:
     await deliver(slash("ask", {"question": "how do I run a one-to-one"}, guild=False))
 
     edit = recorder.sent[-1]

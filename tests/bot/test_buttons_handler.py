@@ -19,7 +19,9 @@ def button_id(answer: Sent, prefix: str) -> str:
     return next(i for i in answer.custom_ids if i.startswith(prefix))
 
 
-async def test_more_results_defers_then_shows_the_next_citations(deliver, recorder: Recorder) -> None:
+async def test_more_results_defers_then_shows_the_next_citations(
+    deliver, recorder: Recorder
+) -> None:
     answer = await ask(deliver, recorder, "how do I run a one-to-one conversation and listen")
     more = button_id(answer, "ob:more:")
 
@@ -32,7 +34,9 @@ async def test_more_results_defers_then_shows_the_next_citations(deliver, record
     assert first_number == "3"  # two citations per page in these tests, so the next is #3
 
 
-async def test_thumbs_down_is_stored_and_counted_as_a_gap(deliver, recorder: Recorder, state) -> None:
+async def test_thumbs_down_is_stored_and_counted_as_a_gap(
+    deliver, recorder: Recorder, state
+) -> None:
     answer = await ask(deliver, recorder, "power mapping who decides")
     down = button_id(answer, "ob:vote:")[:-2] + "down"
 
@@ -47,7 +51,9 @@ async def test_thumbs_down_is_stored_and_counted_as_a_gap(deliver, recorder: Rec
     assert gap.question == "power mapping who decides" and gap.downvotes == 1
 
 
-async def test_voting_again_changes_the_vote_instead_of_adding_one(deliver, recorder: Recorder, state) -> None:
+async def test_voting_again_changes_the_vote_instead_of_adding_one(
+    deliver, recorder: Recorder, state
+) -> None:
     answer = await ask(deliver, recorder, "power mapping who decides")
     up = button_id(answer, "ob:vote:")
     question_id = int(up.split(":")[2][1:], 16)
@@ -72,7 +78,9 @@ async def test_related_pages_open_cards_when_clicked(deliver, recorder: Recorder
     assert card.flags & 64
 
 
-async def test_organiser_button_mentions_only_the_configured_role(deliver, recorder: Recorder, state) -> None:
+async def test_organiser_button_mentions_only_the_configured_role(
+    deliver, recorder: Recorder, state
+) -> None:
     await state.save_guild_settings(GuildSettings(GUILD_ID, organiser_role_id=555))
     answer = await ask(deliver, recorder, "power mapping who decides")
     organiser = button_id(answer, "ob:org:")
@@ -86,7 +94,9 @@ async def test_organiser_button_mentions_only_the_configured_role(deliver, recor
     assert not reply.flags & 64  # the organisers must see it
 
 
-async def test_organiser_button_is_inert_once_the_role_is_removed(deliver, recorder: Recorder, state) -> None:
+async def test_organiser_button_is_inert_once_the_role_is_removed(
+    deliver, recorder: Recorder, state
+) -> None:
     await state.save_guild_settings(GuildSettings(GUILD_ID, organiser_role_id=555))
     answer = await ask(deliver, recorder, "power mapping who decides")
     await state.save_guild_settings(GuildSettings(GUILD_ID))
@@ -97,8 +107,12 @@ async def test_organiser_button_is_inert_once_the_role_is_removed(deliver, recor
     assert "<@&" not in reply.content and reply.flags & 64
 
 
-async def test_a_dm_answer_pages_from_memory_until_restart(deliver, recorder: Recorder, bot) -> None:
-    answer = await ask(deliver, recorder, "how do I run a one-to-one conversation and listen", guild=False)
+async def test_a_dm_answer_pages_from_memory_until_restart(
+    deliver, recorder: Recorder, bot
+) -> None:
+    answer = await ask(
+        deliver, recorder, "how do I run a one-to-one conversation and listen", guild=False
+    )
     more = button_id(answer, "ob:more:m")
 
     bot.recent._items.clear()  # what a restart does to questions kept only in memory

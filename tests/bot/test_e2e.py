@@ -16,7 +16,7 @@ from bot.client import OrgBot
 from bot.state import GuildSettings, StateDB
 from retrieval.config import Settings
 from retrieval.worker import AsyncKnowledgeBase
-from tests.fakediscord.fixtures import StartBot, fake_bot  # noqa: F401  (fixture)
+from tests.fakediscord.fixtures import StartBot
 from tests.fakediscord.harness import Harness, Rules, World
 
 QUESTION = "how do I run a one-to-one conversation and listen"
@@ -106,7 +106,9 @@ async def test_organiser_button_pings_only_the_organiser_role(
 
     message = click.messages[0]
     assert message.content.startswith(f"<@&{role.id}>")
-    assert message.data["allowed_mentions"] == {"parse": [], "roles": [role.id]} or True
+    callback = harness.requests_to("POST", f"/interactions/{click.id}/")[-1]
+    assert callback.json["data"]["allowed_mentions"] == {"parse": [], "roles": [role.id]}
+    # and the fake (Rules.allow_role_mentions) fails the test if anything else could ping
 
 
 async def test_mention_in_a_channel_is_answered_in_a_new_thread(harness: Harness) -> None:
@@ -123,7 +125,9 @@ async def test_follow_up_in_the_bots_thread_needs_no_mention(harness: Harness) -
     first = await harness.say("general", f"<@{harness.world.bot.id}> {QUESTION}")
     (thread,) = first.threads
 
-    follow_up = await harness.say(thread, "and what about power mapping who decides", mentions_bot=False)
+    follow_up = await harness.say(
+        thread, "and what about power mapping who decides", mentions_bot=False
+    )
 
     (reply,) = follow_up.replies
     assert reply.channel_id == thread.id
@@ -141,10 +145,12 @@ async def test_mention_in_place_when_the_guild_turns_threads_off(
     assert not result.threads
     (reply,) = result.replies
     assert reply.channel_id == world.guild.channel("general").id
-    assert reply.data.get("message_reference", {}).get("message_id") == str(result.sent.id)
+    assert int(reply.data["message_reference"]["message_id"]) == result.sent.id
 
 
-async def test_a_direct_message_is_answered_and_not_logged(harness: Harness, state: StateDB) -> None:
+async def test_a_direct_message_is_answered_and_not_logged(
+    harness: Harness, state: StateDB
+) -> None:
     result = await harness.dm(QUESTION)
 
     (reply,) = result.replies
@@ -154,8 +160,8 @@ async def test_a_direct_message_is_answered_and_not_logged(harness: Harness, sta
 
 
 async def test_admin_command_is_refused_to_a_non_admin(harness: Harness) -> None:
-    refused = await harness.interact("kb", {"status": {}}, user="alice")
-    allowed = await harness.interact("kb", {"status": {}}, user="ada")
+    refused = await harness.interact("kb status", user="alice")
+    allowed = await harness.interact("kb status", user="ada")
 
     assert refused.messages[0].ephemeral
     assert "Manage Server" in refused.messages[0].content

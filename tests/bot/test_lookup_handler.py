@@ -10,7 +10,9 @@ from .recorder import Recorder
 AUTOCOMPLETE_RESULT = 8
 
 
-async def test_method_card_shows_summary_use_examples_sources_status(deliver, recorder: Recorder) -> None:
+async def test_method_card_shows_summary_use_examples_sources_status(
+    deliver, recorder: Recorder
+) -> None:
     await deliver(slash("method", {"name": "one-to-ones"}))
 
     (reply,) = recorder.sent
@@ -27,7 +29,9 @@ async def test_method_card_shows_summary_use_examples_sources_status(deliver, re
     assert links[0]["url"] == "https://wiki.example.org/one-to-ones"
 
 
-async def test_extracted_summary_is_marked_and_a_huge_section_fits(deliver, recorder: Recorder) -> None:
+async def test_extracted_summary_is_marked_and_a_huge_section_fits(
+    deliver, recorder: Recorder
+) -> None:
     await deliver(slash("method", {"name": "Power mapping"}))
 
     embed = recorder.sent[0].embeds[0]
@@ -43,7 +47,12 @@ async def test_aliases_and_kind_folders_find_pages(deliver, recorder: Recorder) 
     await deliver(slash("source", {"name": "field-manual"}))
 
     titles = [sent.embeds[0]["title"] for sent in recorder.sent]
-    assert titles == ["One-to-ones", "The tenant strike", "Ella Baker", "A field manual for organisers"]
+    assert titles == [
+        "One-to-ones",
+        "The tenant strike",
+        "Ella Baker",
+        "A field manual for organisers",
+    ]
     case_fields = {f["name"]: f["value"] for f in recorder.sent[1].embeds[0]["fields"]}
     assert case_fields["Where and when"] == "Nowhere, Example City · 2019–2020"
 
@@ -65,7 +74,9 @@ async def test_autocomplete_offers_at_most_25_fitting_choices(deliver, recorder:
     choices = reply.body["data"]["choices"]
     assert choices[0] == {"name": "One-to-ones (one-to-ones)", "value": "one-to-ones"}
     assert len(choices) <= 25
-    assert all(c["value"] in {"one-to-ones", "power-mapping", "house-meetings", "marches"} for c in choices)
+    assert all(
+        c["value"] in {"one-to-ones", "power-mapping", "house-meetings", "marches"} for c in choices
+    )
 
 
 async def test_page_autocomplete_covers_every_kind(deliver, recorder: Recorder) -> None:
@@ -83,7 +94,9 @@ async def test_german_locale_gets_the_translation(deliver, recorder: Recorder) -
     assert "Deutsch" not in embed["description"]  # a translation exists: no fallback notice
 
 
-async def test_french_locale_is_told_about_the_english_fallback(deliver, recorder: Recorder) -> None:
+async def test_french_locale_is_told_about_the_english_fallback(
+    deliver, recorder: Recorder
+) -> None:
     await deliver(slash("method", {"name": "house-meetings"}, locale="fr"))
 
     embed = recorder.sent[0].embeds[0]

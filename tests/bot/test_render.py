@@ -5,7 +5,15 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.render import answer_buttons, answer_embed, choices, clip, embed_length, fit_embed, page_card
+from bot.render import (
+    answer_buttons,
+    answer_embed,
+    choices,
+    clip,
+    embed_length,
+    fit_embed,
+    page_card,
+)
 from bot.render.components import CUSTOM_ID, page_id
 from retrieval.models import Answer, Citation, Page, PageRef, Section
 
@@ -14,23 +22,37 @@ text = st.text(min_size=0, max_size=9000)
 
 def citation(snippet: str = "Listen far more than you talk.", **changes: object) -> Citation:
     values: dict[str, object] = dict(
-        slug="one-to-ones", title="One-to-ones", section="How it works", kind="method",
-        status="established", tier="core", lang="en", snippet=snippet, score=0.8,
-        url="https://wiki.example.org/one-to-ones#how-it-works", marks=((0, 6),),
-    )  # fmt: skip
+        slug="one-to-ones",
+        title="One-to-ones",
+        section="How it works",
+        kind="method",
+        status="established",
+        tier="core",
+        lang="en",
+        snippet=snippet,
+        score=0.8,
+        url="https://wiki.example.org/one-to-ones#how-it-works",
+        marks=((0, 6),),
+    )
     return Citation(**(values | changes))  # type: ignore[arg-type]
 
 
 @settings(max_examples=60, deadline=None)
 @given(title=text, description=text, values=st.lists(text, max_size=40))
 def test_fit_embed_keeps_every_limit(title: str, description: str, values: list[str]) -> None:
-    embed = {"title": title, "description": description,
-             "fields": [{"name": v[:300], "value": v} for v in values], "footer": {"text": description}}  # fmt: skip
+    embed = {
+        "title": title,
+        "description": description,
+        "fields": [{"name": v[:300], "value": v} for v in values],
+        "footer": {"text": description},
+    }
     fitted = fit_embed(embed)
     assert len(fitted.get("title", "")) <= 256
     assert len(fitted.get("description", "")) <= 4096
     assert len(fitted.get("fields", [])) <= 25
-    assert all(len(f["name"]) <= 256 and 0 < len(f["value"]) <= 1024 for f in fitted.get("fields", []))
+    assert all(
+        len(f["name"]) <= 256 and 0 < len(f["value"]) <= 1024 for f in fitted.get("fields", [])
+    )
     assert embed_length(fitted) <= 6000
 
 
@@ -53,16 +75,23 @@ def test_no_answer_lists_see_also_with_links() -> None:
     answer = Answer("zzz", False, see_also=(citation(),))
     embed = answer_embed(answer, lang="es")
     assert embed["description"] == "No encontré una respuesta fundamentada en la wiki."
-    assert "[One-to-ones](https://wiki.example.org/one-to-ones#how-it-works)" in embed["fields"][0]["value"]
+    assert (
+        "[One-to-ones](https://wiki.example.org/one-to-ones#how-it-works)"
+        in embed["fields"][0]["value"]
+    )
 
 
 def test_buttons_fit_rows_and_ids() -> None:
     answer = Answer("q", True, (citation(),))
     specs = answer_buttons(answer, lang="en", ref="q1f", more=True, organiser=True)
     assert [s.custom_id or s.url for s in specs] == [
-        "ob:more:q1f:1", "ob:rel:one-to-ones", "https://wiki.example.org/one-to-ones#how-it-works",
-        "ob:vote:q1f:up", "ob:vote:q1f:down", "ob:org:q1f",
-    ]  # fmt: skip
+        "ob:more:q1f:1",
+        "ob:rel:one-to-ones",
+        "https://wiki.example.org/one-to-ones#how-it-works",
+        "ob:vote:q1f:up",
+        "ob:vote:q1f:down",
+        "ob:org:q1f",
+    ]
 
 
 def test_a_slug_too_long_for_a_custom_id_gets_no_button() -> None:
@@ -71,7 +100,9 @@ def test_a_slug_too_long_for_a_custom_id_gets_no_button() -> None:
 
 
 def test_choices_respect_25_and_100_characters() -> None:
-    refs = [PageRef(f"page-{i}", "T" * 150, "method") for i in range(40)] + [PageRef("s" * 101, "x", "method")]
+    refs = [PageRef(f"page-{i}", "T" * 150, "method") for i in range(40)] + [
+        PageRef("s" * 101, "x", "method")
+    ]
     picked = choices(refs)
     assert len(picked) == 25
     assert all(len(name) <= 100 and len(value) <= 100 for name, value in picked)
@@ -83,7 +114,13 @@ def test_clip_cuts_at_a_word_and_never_leaves_a_dangling_escape() -> None:
 
 
 def test_a_page_card_with_a_huge_section_fits() -> None:
-    page = Page("p", "p.md", "P", "method", sections=(Section("Use it for", "use-it-for", "word " * 5000, 3),),
-                summary="s " * 3000)  # fmt: skip
+    page = Page(
+        "p",
+        "p.md",
+        "P",
+        "method",
+        sections=(Section("Use it for", "use-it-for", "word " * 5000, 3),),
+        summary="s " * 3000,
+    )
     embed = page_card(page, lang="en")
     assert embed_length(embed) <= 6000 and len(embed["description"]) <= 4096

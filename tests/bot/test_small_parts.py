@@ -20,9 +20,18 @@ def test_cooldown_allows_a_burst_then_asks_to_wait_then_refills() -> None:
 
 @pytest.mark.parametrize(
     ("locale", "lang"),
-    [("de", "de"), ("en-US", "en"), ("es-ES", "es"), ("es-419", "es"), ("pt-BR", "pt"),
-     ("zh-TW", "zh"), ("fr", "fr"), ("tlh", "en"), (None, "en")],
-)  # fmt: skip
+    [
+        ("de", "de"),
+        ("en-US", "en"),
+        ("es-ES", "es"),
+        ("es-419", "es"),
+        ("pt-BR", "pt"),
+        ("zh-TW", "zh"),
+        ("fr", "fr"),
+        ("tlh", "en"),
+        (None, "en"),
+    ],
+)
 def test_discord_locales_map_to_wiki_languages(locale: str | None, lang: str) -> None:
     assert lang_for_locale(locale) == lang
 

@@ -31,8 +31,15 @@ async def test_migrations_are_recorded_and_run_once(tmp_path: Path) -> None:
 
 async def test_no_raw_user_id_is_stored(tmp_path: Path) -> None:
     db = await StateDB.open(tmp_path / "s.sqlite3", b"key")
-    await db.log_question(guild_id=1, channel_id=2, user_id=123456789012345678, question="q",
-                          lang="en", answered=False, top_score=None)  # fmt: skip
+    await db.log_question(
+        guild_id=1,
+        channel_id=2,
+        user_id=123456789012345678,
+        question="q",
+        lang="en",
+        answered=False,
+        top_score=None,
+    )
     await db.close()  # checkpoints the WAL into the main file
     raw = (tmp_path / "s.sqlite3").read_bytes()
     assert b"123456789012345678" not in raw
@@ -49,15 +56,36 @@ async def test_guild_settings_round_trip(state: StateDB) -> None:
 async def test_retention_deletes_old_rows_and_their_feedback(tmp_path: Path) -> None:
     now = [dt.datetime(2026, 1, 1, tzinfo=dt.UTC)]
     db = await StateDB.open(tmp_path / "s.sqlite3", b"k", clock=lambda: now[0])
-    old = await db.log_question(guild_id=1, channel_id=None, user_id=1, question="old", lang="en",
-                                answered=False, top_score=None)  # fmt: skip
+    old = await db.log_question(
+        guild_id=1,
+        channel_id=None,
+        user_id=1,
+        question="old",
+        lang="en",
+        answered=False,
+        top_score=None,
+    )
     await db.record_feedback(old, 2, -1)
     await db.save_guild_settings(GuildSettings(2, retention_days=5))
-    short = await db.log_question(guild_id=2, channel_id=None, user_id=1, question="short", lang="en",
-                                  answered=False, top_score=None)  # fmt: skip
+    short = await db.log_question(
+        guild_id=2,
+        channel_id=None,
+        user_id=1,
+        question="short",
+        lang="en",
+        answered=False,
+        top_score=None,
+    )
     now[0] += dt.timedelta(days=10)
-    fresh = await db.log_question(guild_id=1, channel_id=None, user_id=1, question="new", lang="en",
-                                  answered=False, top_score=None)  # fmt: skip
+    fresh = await db.log_question(
+        guild_id=1,
+        channel_id=None,
+        user_id=1,
+        question="new",
+        lang="en",
+        answered=False,
+        top_score=None,
+    )
 
     assert await db.purge(default_days=30) == 1  # guild 2 keeps 5 days only
     assert await db.question(short) is None and await db.question(old) is not None
@@ -69,11 +97,18 @@ async def test_retention_deletes_old_rows_and_their_feedback(tmp_path: Path) -> 
 
 
 def test_gaps_group_spellings_and_rank_by_trouble() -> None:
-    rows = [("How to strike?", False, 0), ("how to strike", False, 1), ("what is x", True, 0),
-            ("what is y", True, 2), ("hi", True, 0)]  # fmt: skip
+    rows = [
+        ("How to strike?", False, 0),
+        ("how to strike", False, 1),
+        ("what is x", True, 0),
+        ("what is y", True, 2),
+        ("hi", True, 0),
+    ]
     gaps = group_gaps(rows)
     assert [(g.question, g.asked, g.unanswered, g.downvotes) for g in gaps] == [
-        ("How to strike?", 2, 2, 1), ("what is y", 1, 0, 2)]  # fmt: skip
+        ("How to strike?", 2, 2, 1),
+        ("what is y", 1, 0, 2),
+    ]
 
 
 def test_hash_key_is_generated_once_with_private_permissions(tmp_path: Path, caplog) -> None:
