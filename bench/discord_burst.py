@@ -114,8 +114,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--fake-embedder", action="store_true")
+    parser.add_argument(
+        "--var-dir", type=Path, help="Keep the index here and reuse it on the next run."
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="orgbot-burst-") as folder:
+    with tempfile.TemporaryDirectory(prefix="orgbot-burst-") as scratch:
+        folder = args.var_dir or Path(scratch)
         defaults = load_settings()
         embedder, described = pick_embedder(defaults, args.fake_embedder)
         settings = load_settings(
@@ -128,7 +132,7 @@ def main() -> None:
             ),
         )
         print(f"building the index with {described} …")
-        build_index(settings, embedder)
+        build_index(settings, embedder)  # reuses unchanged vectors from an earlier --var-dir run
         kb = KnowledgeBase.open(settings, embedder)
         try:
             summary, lag, batches = asyncio.run(burst(settings, kb, args.count))

@@ -14,6 +14,7 @@ import secrets
 from collections import OrderedDict
 from typing import Any
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -31,6 +32,10 @@ from .state import StateDB
 
 log = logging.getLogger(__name__)
 PURGE_EVERY_SECONDS = 6 * 3600
+# Requests to Discord share this many keep-alive connections. discord.py's default is no
+# limit, so a burst of interactions opened one new connection (and TLS handshake, on the
+# event loop) per acknowledgement; queueing on a bounded pool keeps the loop responsive.
+HTTP_CONNECTIONS = 16
 
 
 def extension_names() -> list[str]:
@@ -124,6 +129,11 @@ class OrgBot(commands.AutoShardedBot):
         self.cooldown = Cooldown(settings.discord.cooldown_seconds, settings.discord.cooldown_burst)
         self.recent = RecentQuestions()
         self._purge_task: asyncio.Task[None] | None = None
+
+    async def login(self, token: str) -> None:
+        if self.http.connector is discord.utils.MISSING:
+            self.http.connector = aiohttp.TCPConnector(limit=HTTP_CONNECTIONS)
+        await super().login(token)
 
     async def setup_hook(self) -> None:
         for name in extension_names():

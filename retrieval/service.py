@@ -117,10 +117,12 @@ class KnowledgeBase:
         threshold = opts.threshold if q.threshold is None else q.threshold
         include_stubs = opts.include_stubs if q.include_stubs is None else q.include_stubs
         limit = q.limit or opts.max_citations
-        hits, _ = self._ranked(build, text, query, lang, "hybrid", include_stubs)
+        # Stubs are ranked too: never quoted (unless configured), but they may be "see also".
+        ranked, _ = self._ranked(build, text, query, lang, "hybrid", include_stubs=True)
+        hits = [h for h in ranked if include_stubs or h.page.status != "stub"]
         notice = _length_notice(q.text)
         if not grounded(hits, threshold):
-            near = _distinct_pages(h for h in hits if h.dense >= opts.see_also_threshold)
+            near = _distinct_pages(h for h in ranked if h.dense >= opts.see_also_threshold)
             see_also = tuple(self._cite(h, text, query) for h in near[:3])
             return Answer(q.text, False, (), see_also, lang, None, notice=notice)
         floor = max(opts.see_also_threshold, threshold * 0.8)

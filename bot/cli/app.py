@@ -26,8 +26,10 @@ content_app = typer.Typer(
     help="Check, import and summarise the wiki pages in content/.", no_args_is_help=True
 )
 index_app = typer.Typer(help="Build and inspect the search index.", no_args_is_help=True)
+model_app = typer.Typer(help="Prepare the embedding model.", no_args_is_help=True)
 app.add_typer(content_app, name="content")
 app.add_typer(index_app, name="index")
+app.add_typer(model_app, name="model")
 
 console = Console()
 err_console = Console(stderr=True)

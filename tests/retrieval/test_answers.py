@@ -150,3 +150,10 @@ def test_page_lookup_complete_and_related(kb) -> None:
     assert all(not r.slug.startswith("de/") for r in kb.complete("Hausbesuche"))
     assert [r.slug for r in kb.related("house-visits")] == ["rent-pledges"]
     assert kb.suggest("rent pledgs")[0].slug == "rent-pledges"
+
+
+def test_stub_may_be_listed_as_see_also_but_never_quoted(kb) -> None:
+    answer = kb.ask("raffle membership dues seed funding", threshold=0.99)
+    assert not answer.answered and answer.citations == ()
+    assert "seed-funding" in [c.slug for c in answer.see_also]
+    assert next(c for c in answer.see_also if c.slug == "seed-funding").status == "stub"

