@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from _common import percentiles, write_results
+
 from retrieval.build import build_index
 from retrieval.config import PROJECT_ROOT, load_settings
 from retrieval.embedder import load_embedder
@@ -35,7 +36,9 @@ def fmt(stats: dict[str, float]) -> str:
     return " / ".join(f"{stats[k]:.1f}" for k in ("p50", "p95", "p99", "max"))
 
 
-async def concurrent(kb: KnowledgeBase, questions: list[tuple[str, str]], callers: int) -> tuple[list[float], float, list[int]]:
+async def concurrent(
+    kb: KnowledgeBase, questions: list[tuple[str, str]], callers: int
+) -> tuple[list[float], float, list[int]]:
     worker = AsyncKnowledgeBase(kb)
     latencies: list[float] = []
 
@@ -71,7 +74,9 @@ def main() -> None:
     incremental = build_index(settings, embedder)
     page.write_text(page.read_text() + "\nWrite down what you heard within the hour.\n")
     started = time.perf_counter()
-    subprocess.run([str(ORGBOT), "--config", str(config), "index", "build"], check=True, capture_output=True)
+    subprocess.run(
+        [str(ORGBOT), "--config", str(config), "index", "build"], check=True, capture_output=True
+    )
     cli_incremental = time.perf_counter() - started
     ratio = incremental.seconds / full.seconds
     lines += [
@@ -117,7 +122,9 @@ def main() -> None:
         started = time.perf_counter()
         out = subprocess.run(
             [str(ORGBOT), "--config", str(config), "ask", "--json", "how do I run a one-to-one?"],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         )
         cold.append(time.perf_counter() - started)
         assert json.loads(out.stdout)["answered"]

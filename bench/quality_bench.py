@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from _common import write_results
+
 from retrieval import search
 from retrieval.build import build_index
 from retrieval.config import PROJECT_ROOT, load_settings

@@ -15,8 +15,8 @@ import time
 
 import faiss
 import numpy as np
-
 from _common import percentiles, write_results
+
 from retrieval import vectors
 from retrieval.config import AnswerSettings
 
@@ -32,7 +32,9 @@ def synthetic(count: int, seed: int = 0, topics: int = 4000) -> np.ndarray:
     for start in range(0, count, step):
         n = min(step, count - start)
         picks = rng.integers(0, topics, n)
-        out[start : start + n] = centres[picks] + 0.9 * rng.standard_normal((n, DIMENSION), dtype=np.float32)
+        out[start : start + n] = centres[picks] + 0.9 * rng.standard_normal(
+            (n, DIMENSION), dtype=np.float32
+        )
     faiss.normalize_L2(out)
     return out
 
