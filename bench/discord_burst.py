@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,9 +27,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from _common import write_results  # noqa: E402
 
-from bot.client import OrgBot  # noqa: E402
+from bot.client import OrgBot, freeze_loaded_objects  # noqa: E402
 from bot.state import StateDB  # noqa: E402
-from retrieval.build import build_index  # noqa: E402
 from retrieval.config import DiscordSettings, Settings, load_settings  # noqa: E402
 from retrieval.embedder import Embedder, FakeEmbedder, ModelError, load_embedder  # noqa: E402
 from retrieval.service import KnowledgeBase  # noqa: E402
@@ -46,6 +48,19 @@ def pick_embedder(settings: Settings, fake: bool) -> tuple[Embedder, str]:
         except ModelError as exc:
             print(f"bundled model unavailable ({exc}); using the fake embedder")
     return FakeEmbedder(), "FakeEmbedder (hashed bag of words; no model)"
+
+
+def build_in_another_process(var_dir: Path, *, fake: bool) -> None:
+    """`orgbot index build`, as an operator runs it: the bot process only opens the build.
+
+    Building here instead would leave the build's garbage behind, and collecting it during
+    the burst would be charged to the bot as event-loop lag.
+    """
+    env = os.environ | {"ORGBOT_VAR_DIR": str(var_dir)}
+    if fake:
+        env |= {"ORGBOT_MODEL__NAME": "fake", "ORGBOT_MODEL__SHA256": ""}
+    orgbot = Path(sys.executable).parent / "orgbot"
+    subprocess.run([str(orgbot), "index", "build"], env=env, check=True, stdout=subprocess.DEVNULL)
 
 
 def questions(count: int) -> list[str]:
@@ -106,6 +121,11 @@ def report(summary: dict, lag: float, batches: list[int], embedder: str, count: 
         f"| retrieval batches | {len(batches)} (mean size"
         f" {statistics.mean(batches) if batches else 0:.1f}, largest {max(batches, default=0)}) |",
         "",
+        "What keeps the lag low (measured while building this): a bounded pool of 16 HTTP",
+        "connections (`bot.client.HTTP_CONNECTIONS`; discord.py's unbounded default opened 200",
+        "connections at once and stalled the loop 250–550 ms), and `gc.freeze()` after loading",
+        "(`freeze_loaded_objects`; full collections over the model's objects paused 50–75 ms).",
+        "",
         "Reproduce: `.venv/bin/python bench/discord_burst.py`",
     ]
 
@@ -113,6 +133,7 @@ def report(summary: dict, lag: float, batches: list[int], embedder: str, count: 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=3, help="Bursts to run; the worst is shown.")
     parser.add_argument("--fake-embedder", action="store_true")
     parser.add_argument(
         "--var-dir", type=Path, help="Keep the index here and reuse it on the next run."
@@ -132,17 +153,27 @@ def main() -> None:
             ),
         )
         print(f"building the index with {described} …")
-        build_index(settings, embedder)  # reuses unchanged vectors from an earlier --var-dir run
+        build_in_another_process(folder, fake=isinstance(embedder, FakeEmbedder))
         kb = KnowledgeBase.open(settings, embedder)
+        freeze_loaded_objects()  # as `orgbot run` does after loading
         try:
-            summary, lag, batches = asyncio.run(burst(settings, kb, args.count))
+            runs = []
+            for _ in range(args.runs):
+                runs.append(asyncio.run(burst(settings, kb, args.count)))
+                gc.collect()  # each burst starts as a fresh process would, not with the last one's garbage
         finally:
             kb.close()
-    write_results(
-        "discord",
-        "Discord burst: 200 /ask at once",
-        report(summary, lag, batches, described, args.count),
+    summary, lag, batches = max(runs, key=lambda run: run[1])
+    lines = report(summary, lag, batches, described, args.count)
+    each = ", ".join(
+        f"lag {run[1] * 1000:.0f} ms / answer p95 {run[0]['answer_p95'] * 1000:.0f} ms"
+        for run in runs
     )
+    lines[-1:-1] = [
+        f"The table shows the worst of {len(runs)} bursts (each a fresh bot): {each}.",
+        "",
+    ]
+    write_results("discord", f"Discord burst: {args.count} /ask at once", lines)
 
 
 if __name__ == "__main__":

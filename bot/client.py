@@ -8,6 +8,7 @@ decide where those come from. Features live in `bot/cogs/`, one module each.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import pkgutil
 import secrets
@@ -36,6 +37,16 @@ PURGE_EVERY_SECONDS = 6 * 3600
 # limit, so a burst of interactions opened one new connection (and TLS handshake, on the
 # event loop) per acknowledgement; queueing on a bounded pool keeps the loop responsive.
 HTTP_CONNECTIONS = 16
+
+
+def freeze_loaded_objects() -> None:
+    """Exempt everything loaded so far (model, index, pages) from future garbage collection.
+
+    Call once after the knowledge base is open and before connecting: full collections then
+    scan only the objects made while serving, so their pauses on the event loop stay short.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def extension_names() -> list[str]:

@@ -21,7 +21,7 @@ from retrieval.embedder import ModelError
 from retrieval.service import KnowledgeBase
 from retrieval.worker import AsyncKnowledgeBase
 
-from ..client import OrgBot
+from ..client import OrgBot, freeze_loaded_objects
 from ..state import HashKeyError, StateDB, load_hash_key
 from .app import app, console, fail, state
 
@@ -107,6 +107,7 @@ def run(
 async def serve(settings: Settings, token: str, **options: Any) -> None:
     kb = KnowledgeBase.open(settings)
     worker = AsyncKnowledgeBase(kb)
+    freeze_loaded_objects()
     db = await StateDB.open(settings.state_db, load_hash_key(settings))
     try:
         async with OrgBot(worker, db, settings, **options) as bot:
