@@ -42,7 +42,7 @@ class AnswerSettings(BaseModel):
     include_stubs: bool = False
     snippet_sentences: int = Field(default=3, ge=1, le=5)
     # Above this many passages the dense index becomes approximate (HNSW).
-    exact_search_limit: int = Field(default=200_000, ge=1)
+    exact_search_limit: int = Field(default=50_000, ge=1)
 
 
 class DiscordSettings(BaseModel):

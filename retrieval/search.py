@@ -46,6 +46,7 @@ class LoadedBuild:
         self.manifest = manifest
         try:
             self.index = vectors.load(folder / "index.faiss")
+            vectors.single_query_threads()
             self._conn = store.connect(folder / "store.sqlite3", readonly=True)
             self.passages = store.read_passages(self._conn, manifest.dimension)
             pages = store.read_pages(self._conn)

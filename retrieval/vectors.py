@@ -1,7 +1,7 @@
 """The faiss half of a build: inner-product search over unit vectors, row number = passage id.
 
-Exact search (a flat index) up to `exact_limit` vectors, where it is fast enough on two
-cores; an inverted-file index above that, whose recall against exact search is measured in
+Exact search (a flat index) up to `exact_limit` vectors (50k by default: ~4 ms a question
+on one core); an inverted-file index above that, whose recall against exact search is measured in
 bench/scale_bench.py.
 """
 
@@ -33,6 +33,12 @@ def make_index(vectors: np.ndarray, exact_limit: int) -> faiss.Index:
     if count:
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
     return index
+
+
+def single_query_threads() -> None:
+    """Search one question at a time on one thread: on two cores OpenMP's second thread
+    costs more than it gives (flat, 100k passages: 8 ms p95 on one thread, 16 ms on two)."""
+    faiss.omp_set_num_threads(1)
 
 
 def save(index: faiss.Index, path: Path) -> None:
