@@ -48,6 +48,16 @@ async def allowed_here(bot: OrgBot, guild_id: int | None, channel: object) -> tu
     return allowed
 
 
+async def question_allowed(interaction: discord.Interaction[Any]) -> bool:
+    """The check on every command that answers questions: allowed channel, then cooldown."""
+    await lookup_allowed(interaction)
+    bot: OrgBot = interaction.client
+    retry_after = bot.cooldown.hit(interaction.user.id)
+    if retry_after:
+        raise OnCooldown(retry_after)
+    return True
+
+
 async def lookup_allowed(interaction: discord.Interaction[Any]) -> bool:
     """Page lookups are cheap, so they skip the cooldown but respect allowed channels."""
     bot: OrgBot = interaction.client
@@ -57,11 +67,7 @@ async def lookup_allowed(interaction: discord.Interaction[Any]) -> bool:
     return True
 
 
-async def question_allowed(interaction: discord.Interaction[Any]) -> bool:
-    """The check on every command that answers questions: allowed channel, then cooldown."""
-    await lookup_allowed(interaction)
-    bot: OrgBot = interaction.client
-    retry_after = bot.cooldown.hit(interaction.user.id)
-    if retry_after:
-        raise OnCooldown(retry_after)
+def is_admin(interaction: discord.Interaction[Any]) -> bool:
+    if interaction.guild_id is None or not interaction.permissions.manage_guild:
+        raise NotAdmin("You need the Manage Server permission for /kb commands.")
     return True
