@@ -9,7 +9,9 @@ from . import evaluate as _evaluate  # noqa: F401
 from . import index as _index  # noqa: F401
 from . import model as _model  # noqa: F401
 from . import summarize as _summarize  # noqa: F401
-from .app import app
+from .app import app, tidy_help
+
+tidy_help(app)
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -50,6 +51,29 @@ class State:
             except ConfigError as exc:
                 fail(str(exc))
         return self._settings
+
+
+def tidy_help(group: typer.Typer) -> None:
+    """Rejoin wrapped docstring lines into paragraphs for every command's help.
+
+    Rich help keeps each line break as written; indented lines (examples) stay as they are.
+    """
+    for command in group.registered_commands:
+        if command.callback is not None and command.callback.__doc__:
+            command.callback.__doc__ = _paragraphs(command.callback.__doc__)
+    for subgroup in group.registered_groups:
+        if subgroup.typer_instance is not None:
+            tidy_help(subgroup.typer_instance)
+
+
+def _paragraphs(doc: str) -> str:
+    blocks = inspect.cleandoc(doc).split("\n\n")
+    return "\n\n".join(
+        block
+        if any(line.startswith(" ") for line in block.split("\n"))
+        else " ".join(block.split("\n"))
+        for block in blocks
+    )
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

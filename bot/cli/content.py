@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import inspect
 import json
-from collections.abc import Callable
 from itertools import groupby
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -18,18 +16,9 @@ from retrieval.lint import LintReport, lint
 from .app import console, content_app, state
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
-T = TypeVar("T", bound=Callable[..., None])
-
-
-def paragraphs(command: T) -> T:
-    """Rejoin docstring lines into paragraphs: rich help keeps every line break as written."""
-    blocks = inspect.cleandoc(command.__doc__ or "").split("\n\n")
-    command.__doc__ = "\n\n".join(" ".join(block.split("\n")) for block in blocks)
-    return command
 
 
 @content_app.command("lint")
-@paragraphs
 def lint_command(
     ctx: typer.Context,
     path: Annotated[
@@ -86,7 +75,6 @@ def _print_lint(report: LintReport) -> None:
 
 
 @content_app.command("import")
-@paragraphs
 def import_command(
     sources: Annotated[
         list[Path],
