@@ -78,6 +78,20 @@ def main() -> None:
         r = evaluate(kb, rows, "hybrid")
         lines.append(f"| {k} | {r.recall[1]:.3f} | {r.recall[3]:.3f} | {r.mrr:.3f} |")
     search.RRF_K = default_k
+    lines += ["", "### Fusion: reciprocal rank against a weighted score (hybrid)", "",
+              "| fusion | Recall@1 | Recall@3 | MRR | nDCG@5 |", "|---|---:|---:|---:|---:|"]  # fmt: skip
+    for fusion, weight in (("rrf", 0.0), ("weighted", 0.5), ("weighted", 0.7), ("weighted", 0.85)):
+        search.FUSION, search.DENSE_WEIGHT = fusion, weight  # type: ignore[assignment]
+        r = evaluate(kb, rows, "hybrid")
+        label = (
+            f"RRF, k={default_k}"
+            if fusion == "rrf"
+            else f"{weight:.2f}·cosine + {1 - weight:.2f}·lexical rank"
+        )
+        lines.append(
+            f"| {label} | {r.recall[1]:.3f} | {r.recall[3]:.3f} | {r.mrr:.3f} | {r.ndcg5:.3f} |"
+        )
+    search.FUSION = "rrf"
     kb.close()
     shutil.rmtree(work, ignore_errors=True)
     write_results("quality", "Retrieval quality", lines)

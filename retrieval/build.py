@@ -9,6 +9,7 @@ the vectors of the current build.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import hashlib
 import json
@@ -73,7 +74,9 @@ def build_index(
         _embed(embedder, [chunks[i] for i in missing], [keys[i] for i in missing], titles, progress)
     )
 
-    build_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + digest[:8]
+    # Sortable to the microsecond: pruning keeps the newest builds by name.
+    now = dt.datetime.now(dt.UTC)
+    build_id = now.strftime("%Y%m%dT%H%M%S") + f"{now.microsecond:06d}Z-" + digest[:8]
     root = settings.index_dir
     root.mkdir(parents=True, exist_ok=True)
     with _build_lock(root):

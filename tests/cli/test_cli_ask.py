@@ -131,3 +131,11 @@ def test_summarize_dry_run_then_write(config: Path) -> None:
     wrote = run(config, "content", "summarize", "--write")
     assert wrote.exit_code == 0
     assert "summary_source: extracted" in page.read_text()
+
+
+def test_chat_answers_until_quit(config: Path) -> None:
+    run(config, "index", "build")
+    result = run(config, "chat", stdin="house visits door knocking\n\nquit\nnever asked\n")
+    assert result.exit_code == 0, result.output
+    assert "House visits ›" in result.output
+    assert result.output.count("ms") == 1  # one answer: the blank line is skipped, quit stops

@@ -113,3 +113,24 @@ def test_reload_switches_to_new_build(settings, embedder) -> None:
     assert kb.reload() is True
     assert kb.ask("picket line delivery driver").citations[0].slug == "picket-lines"
     assert kb.status().changed_pages == ()
+
+
+def test_leftovers_of_a_killed_build_are_cleared_by_the_next(settings, embedder) -> None:
+    build_index(settings, embedder)
+    leftover = settings.index_dir / ".tmp-20260101T000000Z-dead-99999"
+    leftover.mkdir()
+    (leftover / "store.sqlite3").write_bytes(b"half written")
+    report = build_index(settings, embedder)
+    assert not leftover.exists()
+    assert current_build(settings.index_dir)[1].build_id == report.build_id
+
+
+def test_old_builds_are_pruned_but_never_the_current(settings, embedder) -> None:
+    ids = []
+    for n in range(5):
+        (settings.content_dir / "rent-pledges.md").write_text(
+            (settings.content_dir / "rent-pledges.md").read_text() + f"\nEdit {n}.\n"
+        )
+        ids.append(build_index(settings, embedder).build_id)
+    kept = sorted(p.name for p in settings.index_dir.iterdir() if p.is_dir() and p.name[0] != ".")
+    assert ids[-1] in kept and len(kept) == 3
