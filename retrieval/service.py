@@ -235,8 +235,16 @@ class KnowledgeBase:
 
 
 def grounded(hits: Sequence[Hit], threshold: float) -> bool:
-    """Whether the best hit is close enough to quote as an answer (or named by the question)."""
-    return bool(hits) and (hits[0].exact or hits[0].dense >= threshold)
+    """Whether the best page is close enough to quote (or named by the question).
+
+    Judged on the page's closest passage: the section shown first may be the steps of a
+    how-to page, whose wording is further from the question than its summary.
+    """
+    if not hits:
+        return False
+    top = hits[0].page.original_slug
+    best = max(h.dense for h in hits if h.page.original_slug == top)
+    return hits[0].exact or best >= threshold
 
 
 def _distinct_pages(hits: object) -> list[Hit]:

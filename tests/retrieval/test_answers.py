@@ -157,3 +157,31 @@ def test_stub_may_be_listed_as_see_also_but_never_quoted(kb) -> None:
     assert not answer.answered and answer.citations == ()
     assert "seed-funding" in [c.slug for c in answer.see_also]
     assert next(c for c in answer.see_also if c.slug == "seed-funding").status == "stub"
+
+
+def test_how_to_question_leads_with_the_steps_of_the_same_page(kb) -> None:
+    plain = kb.search("house visits organiser conversation", k=10)
+    how_to = kb.search("how do I do house visits organiser conversation", k=10)
+    pages = [h.page.slug for h in plain]
+    assert pages[0] == "house-visits"
+    assert how_to[0].page.slug == "house-visits"
+    assert how_to[0].passage.section in ("How to use it", "How it works")
+    # Only the order of a page's own sections changes, never which pages lead.
+    assert [h.page.slug for h in kb.search("house visits organiser conversation steps", k=10)][
+        :1
+    ] == ["house-visits"]
+
+
+def test_section_prior_nudges_steps_up_and_source_lists_down() -> None:
+    from retrieval.search import SECTION_NUDGE, section_prior
+
+    how_to = section_prior("how do I run a house meeting?")
+    assert how_to("how-to-use-it") == SECTION_NUDGE
+    assert how_to("sources-verification") == -SECTION_NUDGE
+    assert how_to("examples") == 0.0
+    about_sources = section_prior("what sources back the 3.5% rule")
+    assert about_sources("sources-verification") == 0.0
+    assert about_sources("how-to-use-it") == 0.0
+    assert (
+        section_prior("wie erstelle ich eine Machtanalyse")("so-funktioniert-es") == SECTION_NUDGE
+    )
