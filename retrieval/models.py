@@ -136,18 +136,6 @@ class Page:
 
 
 @dataclass(frozen=True)
-class Passage:
-    """A retrievable piece of a page: one section, or part of a long one."""
-
-    id: int
-    slug: str
-    section: str
-    anchor: str
-    text: str
-    position: int
-
-
-@dataclass(frozen=True)
 class Citation:
     """One quoted passage in an answer, with everything needed to render and link it."""
 
