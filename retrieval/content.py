@@ -19,7 +19,9 @@ from pydantic import ValidationError
 from .models import LANGUAGES, Finding, Link, Page, Section, SourceRef, Verified, Years
 from .schema import KNOWN_FIELDS, FrontMatter, validation_problems
 
-# A front-matter fence: a line of three or more dashes (what python-frontmatter accepts too).
+# A front-matter fence: a line of three or more dashes. We split on it ourselves rather than
+# with python-frontmatter, whose fence pattern also swallows the blank lines after it and so
+# shifts every line number a finding reports.
 _FENCE_LINE = re.compile(r"-{3,}[ \t]*")
 _HEADING = re.compile(r"^##\s+(?P<text>.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
