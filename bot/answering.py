@@ -4,6 +4,7 @@ and the "more results" button, so all three log, page and render the same way.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +42,7 @@ async def answer(
     A first answer in a guild is logged (keyed-hash user id) and its row names the buttons;
     in a DM the question is remembered in memory only.
     """
+    question = without_mentions(question)
     guild = await bot.state.guild_settings(asker.guild_id) if asker.guild_id else None
     threshold = guild.threshold if guild is not None else None
     result = await bot.kb.ask(question, lang=asker.lang, offset=offset, threshold=threshold)
@@ -55,6 +57,21 @@ async def answer(
         organiser=guild is not None and guild.organiser_role_id is not None,
     )
     return Reply(result, answer_embed(result, lang=asker.lang, offset=offset), buttons, ref)
+
+
+_MENTIONS = ((re.compile(r"<@!?\d+>"), "@user"), (re.compile(r"<@&\d+>"), "@role"),
+             (re.compile(r"<#\d+>"), "#channel"))  # fmt: skip
+
+
+def without_mentions(text: str) -> str:
+    """The question with user, role and channel mentions replaced by plain words.
+
+    A mention carries a raw Discord id, which must never reach the question log; the words
+    also search better than the digits.
+    """
+    for pattern, word in _MENTIONS:
+        text = pattern.sub(word, text)
+    return text
 
 
 async def remember(bot: OrgBot, question: str, asker: Asker, result: Answer) -> str:

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__, store, vectors
-from .builds import CURRENT, Manifest, compatible, current_build, write_pointer
+from .builds import CURRENT, IndexNotReady, Manifest, compatible, current_build, write_pointer
 from .config import Settings
 from .content import LoadResult, load_pages, page_files
 from .embedder import Embedder
@@ -130,7 +130,10 @@ Vectors = tuple[np.ndarray, tuple[str, ...], np.ndarray]
 
 def _reusable_vectors(root: Path, embedder: Embedder) -> dict[str, Vectors]:
     """Vectors of the current build, by text key, when it was made with this model."""
-    found = current_build(root)
+    try:
+        found = current_build(root)
+    except IndexNotReady:  # a dangling or damaged current build only costs the reuse
+        return {}
     if found is None or not compatible(found[1], embedder):
         return {}
     try:

@@ -64,9 +64,12 @@ def current_build(root: Path) -> tuple[Path, Manifest] | None:
     pointer = root / CURRENT
     if not pointer.exists():
         return None
-    build_id = pointer.read_text(encoding="utf-8").strip()
+    try:
+        build_id = pointer.read_text(encoding="utf-8").strip()
+    except (UnicodeDecodeError, OSError) as exc:
+        raise IndexNotReady(f"{pointer} is unreadable ({exc}); {REBUILD}") from None
     folder = root / build_id
-    if not build_id or not folder.is_dir():
+    if not build_id or "/" in build_id or not folder.is_dir():
         raise IndexNotReady(f"{pointer} names build {build_id!r}, which is missing; {REBUILD}")
     return folder, Manifest.read(folder)
 

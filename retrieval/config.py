@@ -13,8 +13,13 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "orgbot.toml"
@@ -26,7 +31,12 @@ class ConfigError(Exception):
     """Settings that cannot be used; the message says which and how to fix them."""
 
 
-class ModelSettings(BaseModel):
+class _Section(BaseModel):
+    # A misspelt key (`tresh = 0.4`) must fail loudly, not be ignored.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ModelSettings(_Section):
     name: str = BUNDLED_MODEL
     # sha256 of model.safetensors, checked on load. Empty means: the published hash for the
     # bundled model, no check for a model folder of your own.
@@ -35,17 +45,18 @@ class ModelSettings(BaseModel):
     runtime: Literal["auto", "onnx", "torch"] = "auto"
 
 
-class AnswerSettings(BaseModel):
+class AnswerSettings(_Section):
     max_citations: int = Field(default=3, ge=1, le=10)
-    threshold: float = 0.35
-    see_also_threshold: float = 0.25
+    # Cosine similarity the closest passage of the best page must reach to count as an answer.
+    threshold: float = Field(default=0.35, ge=0, le=1, allow_inf_nan=False)
+    see_also_threshold: float = Field(default=0.25, ge=0, le=1, allow_inf_nan=False)
     include_stubs: bool = False
     snippet_sentences: int = Field(default=3, ge=1, le=5)
-    # Above this many passages the dense index becomes approximate (HNSW).
+    # Above this many passages the dense index becomes approximate (inverted file).
     exact_search_limit: int = Field(default=50_000, ge=1)
 
 
-class DiscordSettings(BaseModel):
+class DiscordSettings(_Section):
     token_file: Path | None = None
     cooldown_seconds: float = Field(default=5.0, ge=0)
     cooldown_burst: int = Field(default=3, ge=1)
@@ -91,7 +102,10 @@ class Settings(BaseSettings):
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
     """Settings from a TOML file (default `config/orgbot.toml`) and the environment."""
-    path = config_file or Path(os.environ.get("ORGBOT_CONFIG", DEFAULT_CONFIG))
+    chosen = config_file or (
+        Path(os.environ["ORGBOT_CONFIG"]) if "ORGBOT_CONFIG" in os.environ else None
+    )
+    path = chosen or DEFAULT_CONFIG
     values: dict[str, Any] = {}
     if path.exists():
         try:
@@ -99,22 +113,25 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from None
         _resolve_paths(values, path.parent)
-    elif config_file is not None:
+    elif chosen is not None:
         raise ConfigError(f"{path}: config file not found")
     values.update(overrides)
     try:
         return Settings(**values)
     except ValidationError as exc:
         lines = [f"  {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-        raise ConfigError(f"{path}: invalid settings:\n" + "\n".join(lines)) from None
+        where = f"{path} and ORGBOT_* variables"
+        raise ConfigError(f"invalid settings ({where}):\n" + "\n".join(lines)) from None
+    except SettingsError as exc:  # an ORGBOT_* variable that does not parse
+        raise ConfigError(f"environment: {exc}; check the ORGBOT_* variables") from None
 
 
 def _resolve_paths(values: dict[str, Any], base: Path) -> None:
     for key in ("content_dir", "var_dir"):
-        if key in values:
+        if isinstance(values.get(key), str):
             values[key] = (base / values[key]).resolve()
     discord = values.get("discord")
     if isinstance(discord, dict):
         for key in ("token_file", "hash_key_file"):
-            if discord.get(key):
+            if isinstance(discord.get(key), str) and discord[key]:
                 discord[key] = (base / discord[key]).resolve()

@@ -59,6 +59,8 @@ def page_files(folder: Path) -> list[Path]:
         parts = path.relative_to(folder).parts
         if any(part.startswith((".", "_")) for part in parts) or path.name == "README.md":
             continue
+        if not path.is_file():  # a folder named x.md, or a link to nowhere
+            continue
         files.append(path)
     return files
 
@@ -67,16 +69,26 @@ def load_pages(folder: Path | str) -> LoadResult:
     """Load every page under `folder`, grouping translations with their originals."""
     root = Path(folder)
     if not root.is_dir():
+        what = "is a file, not a folder" if root.exists() else "does not exist"
         missing = Finding(
-            "error", str(root), 0, "no-folder", "content folder does not exist",
-            "create it or point `content_dir` in config/orgbot.toml at your pages",
+            "error", str(root), 0, "no-folder", f"content folder {what}",
+            "give the folder that holds the pages, or point `content_dir` in "
+            "config/orgbot.toml at it",
         )  # fmt: skip
         return LoadResult((), (missing,))
     pages: list[Page] = []
     findings: list[Finding] = []
     for path in page_files(root):
         rel = path.relative_to(root).as_posix()
-        page, problems = parse_page(path.read_bytes(), rel)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            findings.append(
+                Finding("error", rel, 1, "unreadable", f"cannot read the file: {exc.strerror}",
+                        "check the file's permissions")
+            )  # fmt: skip
+            continue
+        page, problems = parse_page(data, rel)
         findings.extend(problems)
         if page is not None:
             pages.append(page)

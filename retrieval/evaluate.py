@@ -55,27 +55,37 @@ class ModeReport:
 
 
 def read_questions(path: Path) -> list[EvalQuestion]:
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-            rows.append(
-                EvalQuestion(
-                    str(data.get("id", number)),
-                    data["question"],
-                    data.get("lang", "en"),
-                    bool(data.get("answerable", True)),
-                    tuple(data.get("slugs", ())),
-                )
-            )
-        except (ValueError, KeyError, TypeError) as exc:
-            raise QuestionSetError(
-                f"{path}:{number}: not a question object ({exc}); each line needs at least "
-                '{"question": "...", "slugs": ["page-slug"]}'
-            ) from None
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QuestionSetError(f"{path}: cannot read it as UTF-8 text ({exc})") from None
+    rows = [_question(line, number, path) for number, line in enumerate(lines, 1) if line.strip()]
+    if not rows:
+        raise QuestionSetError(f"{path}: no questions; write one JSON object per line")
     return rows
+
+
+def _question(line: str, number: int, path: Path) -> EvalQuestion:
+    shape = '{"question": "...", "slugs": ["page-slug"], "answerable": true, "lang": "en"}'
+    try:
+        data = json.loads(line)
+    except ValueError as exc:
+        raise QuestionSetError(f"{path}:{number}: not JSON ({exc}); each line is {shape}") from None
+    slugs: list[str] = data.get("slugs", []) if isinstance(data, dict) else []
+    valid = (
+        isinstance(data, dict)
+        and isinstance(data.get("question"), str)
+        and isinstance(slugs, list)
+        and all(isinstance(slug, str) for slug in slugs)
+        and isinstance(data.get("answerable", True), bool)
+        and isinstance(data.get("lang", "en"), str)
+    )
+    if not valid:
+        raise QuestionSetError(f"{path}:{number}: not a question object; each line is {shape}")
+    return EvalQuestion(
+        str(data.get("id", number)), data["question"], data.get("lang", "en"),
+        data.get("answerable", True), tuple(slugs),
+    )  # fmt: skip
 
 
 def page_ranking(hits: list[Hit]) -> list[str]:
@@ -131,5 +141,5 @@ def evaluate(
 
 def _ndcg(ranking: list[str], relevant: set[str]) -> float:
     dcg = sum(1 / math.log2(i + 2) for i, slug in enumerate(ranking) if slug in relevant)
-    ideal = sum(1 / math.log2(i + 2) for i in range(min(len(relevant), len(ranking) or 5)))
+    ideal = sum(1 / math.log2(i + 2) for i in range(min(len(relevant), 5)))
     return dcg / ideal if ideal else 0.0

@@ -171,6 +171,13 @@ class FolderChecks:
                 f"`translation_of: {page.translation_of}` points to no page",
                 "name the slug of the original page, e.g. `translation_of: one-to-ones`",
             )  # fmt: skip
+        elif page.translation_of == page.slug:
+            yield Finding(
+                "error", page.path, line, "translation-chain",
+                "the page names itself in `translation_of`",
+                f"name the original it translates, e.g. `translation_of: "
+                f"{page.slug.split('/', 1)[-1]}`",
+            )  # fmt: skip
         elif original is not None and original.translation_of:
             yield Finding(
                 "error", page.path, line, "translation-chain",

@@ -81,6 +81,20 @@ class LoadedBuild:
         self.names = _page_names(self.pages.values())
         self._lock = threading.Lock()
 
+    def version_for(self, original: str, lang: str) -> tuple[str, bool]:
+        """(slug to show, fell back to English) for a page and the asker's language.
+
+        A stub translation does not replace a fuller original: the asker gets the English
+        page, with the fallback said, rather than a page that may not be quoted.
+        """
+        versions = self.versions.get(original, {})
+        wanted = versions.get(lang)
+        if wanted and (
+            self.pages[wanted].status != "stub" or self.pages[original].status == "stub"
+        ):
+            return wanted, False
+        return versions.get("en") or original, True
+
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self._conn.close()
@@ -229,9 +243,7 @@ def _one_per_section(hits: list[Hit]) -> list[Hit]:
 
 def in_language(build: LoadedBuild, hit: Hit, lang: str, query: np.ndarray) -> tuple[Hit, bool]:
     """The hit moved to the asker's language version of its page; True when none exists."""
-    versions = build.versions.get(hit.page.original_slug, {})
-    target = versions.get(lang) or versions.get("en") or hit.page.original_slug
-    fell_back = lang not in versions
+    target, fell_back = build.version_for(hit.page.original_slug, lang)
     if target == hit.passage.slug:
         return hit, fell_back
     ids = build.by_slug.get(target, [])
@@ -245,5 +257,8 @@ def in_language(build: LoadedBuild, hit: Hit, lang: str, query: np.ndarray) -> t
 
 
 def clean_question(text: str) -> str:
-    """Collapse whitespace and cut absurdly long questions: the model reads ~256 tokens."""
+    """Collapse whitespace, drop what is not valid text (undecodable bytes arrive from a
+    terminal as lone surrogates), and cut absurdly long questions: the model reads ~256
+    tokens."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
     return re.sub(r"\s+", " ", text).strip()[:1000]

@@ -130,7 +130,7 @@ class KnowledgeBase:
         chosen = good[q.offset : q.offset + limit]
         citations = tuple(self._cite(h, text, query) for h in chosen)
         fell_back = lang != "en" and any(
-            lang not in build.versions.get(h.page.original_slug, {}) for h in chosen
+            build.version_for(h.page.original_slug, lang)[1] for h in chosen
         )
         more = len(good) > q.offset + limit
         return Answer(
@@ -163,19 +163,20 @@ class KnowledgeBase:
 
     def page(self, slug: str, lang: str = "en") -> tuple[Page, bool] | None:
         """A page in the asker's language when translated; True when it fell back."""
-        page = self._build.pages.get(slug.strip().strip("/").casefold())
+        build = self._build  # read once: a reload may swap it meanwhile
+        page = build.pages.get(slug.strip().strip("/").casefold())
         if page is None:
             return None
-        versions = self._build.versions.get(page.original_slug, {})
-        chosen = versions.get(lang) or versions.get("en") or page.slug
-        return self._build.pages[chosen], lang not in versions
+        chosen, fell_back = build.version_for(page.original_slug, lang)
+        return build.pages[chosen], fell_back
 
     def complete(
         self, text: str, kinds: Sequence[str] | None = None, limit: int = 25
     ) -> list[PageRef]:
         """Pages whose title, alias or slug fuzzily match `text`, best first."""
+        build = self._build  # read once: a reload may swap it meanwhile
         originals = [
-            p for p in self._build.pages.values()
+            p for p in build.pages.values()
             if p.translation_of is None and (not kinds or p.kind in kinds)
         ]  # fmt: skip
         if not text.strip():
@@ -190,7 +191,7 @@ class KnowledgeBase:
         refs: dict[str, PageRef] = {}
         for _, score, (slug, _name) in matches:
             if slug not in refs:
-                refs[slug] = _ref(self._build.pages[slug], score / 100)
+                refs[slug] = _ref(build.pages[slug], score / 100)
         return list(refs.values())[:limit]
 
     def suggest(
@@ -199,11 +200,12 @@ class KnowledgeBase:
         return self.complete(text, kinds, limit) if text.strip() else []
 
     def related(self, slug: str) -> list[PageRef]:
-        page = self._build.pages.get(slug)
+        build = self._build  # read once: a reload may swap it meanwhile
+        page = build.pages.get(slug)
         if page is None:
             return []
-        source = self._build.pages.get(page.original_slug, page)
-        return [_ref(self._build.pages[s]) for s in source.related if s in self._build.pages]
+        source = build.pages.get(page.original_slug, page)
+        return [_ref(build.pages[s]) for s in source.related if s in build.pages]
 
     # -- the build ---------------------------------------------------------------------------
 

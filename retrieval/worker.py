@@ -8,6 +8,8 @@ little more than one.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import functools
 import queue
 import threading
 from collections.abc import Callable
@@ -76,12 +78,19 @@ class AsyncKnowledgeBase:
         live = [(q, f) for q, f in questions if f.set_running_or_notify_cancel()]
         try:
             answers = self.kb.ask_batch([q for q, _ in live])
-        except BaseException as exc:  # hand the failure to every waiting caller
-            for _, future in live:
-                future.set_exception(exc)
+        except Exception:
+            # Ask one by one, so a question that breaks the model fails alone.
+            for question, future in live:
+                _settle(future, functools.partial(self.kb.ask, question.text, **_options(question)))
             return
         for (_, future), answer in zip(live, answers, strict=True):
             future.set_result(answer)
+
+
+def _options(question: Question) -> dict[str, Any]:
+    fields = dataclasses.asdict(question)
+    del fields["text"]
+    return fields
 
 
 def _settle(future: Future[Any], function: Callable[[], Any]) -> None:

@@ -176,3 +176,17 @@ def test_findings_are_sorted_by_path_then_line(tmp_path: Path) -> None:
     report = lint(folder_with(tmp_path, pages))
     keys = [(f.path, f.line) for f in report.findings]
     assert keys == sorted(keys)
+
+
+def test_page_naming_itself_as_original_gets_a_useful_hint(tmp_path) -> None:
+    from retrieval.lint import lint
+
+    (tmp_path / "a.md").write_text("---\ntitle: A\nkind: method\nsummary: S.\n---\n")
+    (tmp_path / "de").mkdir()
+    (tmp_path / "de" / "a.md").write_text(
+        "---\ntitle: A\nkind: method\nlang: de\ntranslation_of: de/a\nsummary: S.\n---\n"
+    )
+    report = lint(tmp_path)
+    (finding,) = [f for f in report.findings if f.rule == "translation-chain"]
+    assert "names itself" in finding.message
+    assert "translation_of: a`" in finding.hint

@@ -10,6 +10,7 @@ import typer
 
 from retrieval.builds import IndexNotReady, current_build
 from retrieval.config import Settings
+from retrieval.models import LANGUAGES
 from retrieval.service import KnowledgeBase
 
 from .app import app, console, err_console, fail, state
@@ -34,6 +35,14 @@ def open_knowledge_base(settings: Settings) -> KnowledgeBase:
         fail(str(exc))
 
 
+def checked_lang(lang: str) -> str:
+    """`--lang` in lower case, and one the wiki knows (or `auto`)."""
+    lang = lang.strip().casefold()
+    if lang != "auto" and lang not in LANGUAGES:
+        fail(f"unknown language {lang!r}; use auto or one of: {', '.join(LANGUAGES)}")
+    return lang
+
+
 @app.command()
 def ask(
     ctx: typer.Context,
@@ -55,8 +64,8 @@ def ask(
       printf 'what is a rent strike\\nwho was gene sharp\\n' | orgbot ask --json -
     """
     kb = open_knowledge_base(state(ctx).settings)
-    options = {"lang": lang, "include_stubs": include_stubs or None}
-    questions = (line.rstrip("\n") for line in sys.stdin) if question == "-" else [question]
+    options = {"lang": checked_lang(lang), "include_stubs": include_stubs or None}
+    questions = (line.rstrip("\r\n") for line in sys.stdin) if question == "-" else [question]
     for text in questions:
         if question == "-" and not text.strip():
             continue
@@ -76,6 +85,7 @@ def chat(ctx: typer.Context, lang: LangOption = "auto") -> None:
 
     Example: orgbot chat
     """
+    lang = checked_lang(lang)
     kb = open_knowledge_base(state(ctx).settings)
     console.print("Ask the wiki anything about organising. Ctrl-D or 'quit' to leave.")
     while True:

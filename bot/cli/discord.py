@@ -7,6 +7,7 @@ order, and is never printed or logged: errors name where it came from, not what 
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 import os
 from pathlib import Path
@@ -24,6 +25,14 @@ from retrieval.worker import AsyncKnowledgeBase
 from ..client import OrgBot, freeze_loaded_objects
 from ..state import HashKeyError, StateDB, load_hash_key
 from .app import app, console, fail, state
+
+
+class LogLevel(enum.StrEnum):
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+
 
 TokenFileOption = Annotated[
     Path | None,
@@ -77,7 +86,9 @@ def run(
         bool,
         typer.Option(help="Use the Message Content intent (thread follow-ups without a mention)."),
     ] = True,
-    log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING or ERROR.")] = "INFO",
+    log_level: Annotated[
+        LogLevel, typer.Option(help="How much to log.", case_sensitive=False)
+    ] = LogLevel.INFO,
 ) -> None:
     """Start the Discord bot (commands must be synced once with `orgbot sync`).
 
@@ -88,7 +99,7 @@ def run(
     settings = state(ctx).settings
     token = read_token(settings, token_file)
     shards = parse_shards(shard_ids, shard_count)
-    discord.utils.setup_logging(level=logging.getLevelName(log_level.upper()))
+    discord.utils.setup_logging(level=logging.getLevelName(log_level.value))
     try:
         asyncio.run(serve(settings, token, message_content=message_content, **shards))
     except discord.LoginFailure:

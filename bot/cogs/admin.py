@@ -16,7 +16,7 @@ from discord.ext import commands
 
 from bot.checks import is_admin
 from bot.render.admin import gaps_embed, settings_embed, status_embed
-from bot.respond import NO_MENTIONS, to_embed
+from bot.respond import NO_MENTIONS, tell, to_embed
 from bot.state import GuildSettings
 
 if TYPE_CHECKING:
@@ -105,7 +105,11 @@ class Admin(commands.Cog):
         channels = [] if all_channels else list(old.allowed_channels)
         if allow_channel is not None and allow_channel.id not in channels:
             channels.append(allow_channel.id)
-        if disallow_channel is not None and disallow_channel.id in channels:
+        if disallow_channel is not None:
+            refusal = _disallow_refusal(channels, disallow_channel.id)
+            if refusal:
+                await tell(interaction, refusal)
+                return
             channels.remove(disallow_channel.id)
         new = dataclasses.replace(
             old,
@@ -150,3 +154,24 @@ class Admin(commands.Cog):
 
 async def setup(bot: OrgBot) -> None:
     await bot.add_cog(Admin(bot))
+
+
+def _disallow_refusal(allowed: list[int], channel_id: int) -> str | None:
+    """Why a channel cannot be taken off the allowed list, or None when it can.
+
+    An empty list means every channel, so removing the last one would open the bot up
+    rather than close it down.
+    """
+    if not allowed:
+        return (
+            "Questions are allowed in every channel. To limit them, use `allow_channel` for "
+            "each channel where the bot should answer."
+        )
+    if channel_id not in allowed:
+        return f"<#{channel_id}> is not on the allowed list; nothing changed."
+    if len(allowed) == 1:
+        return (
+            f"<#{channel_id}> is the only allowed channel; removing it would allow every "
+            "channel. Allow another channel first, or use `all_channels` to allow all."
+        )
+    return None

@@ -26,7 +26,10 @@ class HashKeyError(Exception):
 
 def load_hash_key(settings: Settings) -> bytes:
     if settings.hash_key is not None:
-        return settings.hash_key.get_secret_value().encode()
+        key = settings.hash_key.get_secret_value().strip()
+        if not key:
+            raise HashKeyError("ORGBOT_HASH_KEY is empty; set a long random value or unset it")
+        return key.encode()
     configured = settings.discord.hash_key_file
     if configured is not None:
         try:
@@ -39,18 +42,30 @@ def load_hash_key(settings: Settings) -> bytes:
     return _generated_key(settings.var_dir / GENERATED_KEY_NAME)
 
 
+def _read_key(path: Path) -> bytes:
+    key = path.read_text(encoding="utf-8").strip()
+    if not key:
+        raise HashKeyError(f"hash key file {path} is empty; delete it to generate a new key")
+    return key.encode()
+
+
 def _generated_key(path: Path) -> bytes:
     if path.exists():
-        return path.read_text(encoding="utf-8").strip().encode()
+        return _read_key(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
-    # O_EXCL: if two shard processes start at once, only one writes; the other reads it.
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text(encoding="utf-8").strip().encode()
+    # Written whole under a private name, then linked into place: if two shard processes
+    # start at once, one link wins and the other reads a complete key, never an empty file.
+    draft = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(key + "\n")
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        return _read_key(path)
+    finally:
+        draft.unlink()
     log.warning(
         "no hash key configured: generated one at %s (mode 0600). Keep it with the state "
         "database; a new key makes old feedback unlinkable to its users.",

@@ -139,3 +139,19 @@ def test_chat_answers_until_quit(config: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "House visits ›" in result.output
     assert result.output.count("ms") == 1  # one answer: the blank line is skipped, quit stops
+
+
+def test_lang_option_is_normalised_and_checked(config: Path) -> None:
+    run(config, "index", "build")
+    upper = run(config, "ask", "--json", "--lang", "DE", "Organizerin klingelt an der Tür")
+    assert upper.exit_code == 0, upper.output
+    assert json.loads(upper.stdout.splitlines()[-1])["hits"][0]["slug"] == "de/house-visits"
+    unknown = run(config, "ask", "--lang", "xx", "anything")
+    assert unknown.exit_code == 2 and "unknown language 'xx'" in unknown.output
+
+
+def test_crlf_input_lines_are_clean_questions(config: Path) -> None:
+    run(config, "index", "build")
+    result = run(config, "ask", "--json", "-", stdin="house visits door\r\nrent pledge\r\n")
+    questions = [json.loads(line)["question"] for line in result.stdout.strip().splitlines()]
+    assert questions == ["house visits door", "rent pledge"]
