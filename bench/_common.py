@@ -9,7 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
-RESULTS = Path(__file__).parent / "results"
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+QUESTIONS = ROOT / "tests" / "eval" / "questions.jsonl"
 
 
 def machine() -> str:

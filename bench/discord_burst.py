@@ -1,7 +1,7 @@
 """200 /ask interactions at once through the fake Discord: acknowledgement and answer times,
 and the worst event-loop lag while the burst is served.
 
-    .venv/bin/python bench/discord_burst.py [--count 200] [--fake-embedder]
+    .venv/bin/python -m bench.discord_burst [--count 200] [--fake-embedder]
 
 Uses the real knowledge base over `content/` with the bundled model when it is installed
 (`load_embedder` with default settings), else the fake embedder; the results say which. The
@@ -22,21 +22,27 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+from bench._common import QUESTIONS, ROOT, write_results
+from bot.client import OrgBot, freeze_loaded_objects
+from bot.settings import DiscordSettings, Settings, load_settings
+from bot.state import StateDB
+from retrieval import (
+    AsyncKnowledgeBase,
+    Embedder,
+    KnowledgeBase,
+    ModelError,
+    ModelSettings,
+    load_embedder,
+)
+from tests.fakediscord.bench import LoopLag, summarize
+from tests.fakediscord.harness import running_bot
+from tests.fakeembedder import FakeEmbedder
 
-from _common import write_results  # noqa: E402
-
-from bot.client import OrgBot, freeze_loaded_objects  # noqa: E402
-from bot.state import StateDB  # noqa: E402
-from retrieval.config import DiscordSettings, Settings, load_settings  # noqa: E402
-from retrieval.embedder import Embedder, FakeEmbedder, ModelError, load_embedder  # noqa: E402
-from retrieval.service import KnowledgeBase  # noqa: E402
-from retrieval.worker import AsyncKnowledgeBase  # noqa: E402
-from tests.fakediscord.bench import LoopLag, summarize  # noqa: E402
-from tests.fakediscord.harness import running_bot  # noqa: E402
-
-QUESTIONS = ROOT / "tests" / "eval" / "questions.jsonl"
+# `orgbot` with the test suite's fake embedder registered, for a fake-embedder build.
+ORGBOT_WITH_FAKE = (
+    "import sys; from tests import fakeembedder; fakeembedder.register(); "
+    "from bot.cli import main; sys.argv[0] = 'orgbot'; main()"
+)
 ACK_LIMIT = 3.0
 LAG_TARGET = 0.100
 
@@ -44,7 +50,7 @@ LAG_TARGET = 0.100
 def pick_embedder(settings: Settings, fake: bool) -> tuple[Embedder, str]:
     if not fake:
         try:
-            return load_embedder(settings), "bundled model (all-MiniLM-L6-v2, CPU)"
+            return load_embedder(settings.retrieval), "bundled model (all-MiniLM-L6-v2, CPU)"
         except ModelError as exc:
             print(f"bundled model unavailable ({exc}); using the fake embedder")
     return FakeEmbedder(), "FakeEmbedder (hashed bag of words; no model)"
@@ -57,10 +63,25 @@ def build_in_another_process(var_dir: Path, *, fake: bool) -> None:
     the burst would be charged to the bot as event-loop lag.
     """
     env = os.environ | {"ORGBOT_VAR_DIR": str(var_dir)}
+    command = [str(Path(sys.executable).parent / "orgbot")]
     if fake:
         env |= {"ORGBOT_MODEL__NAME": "fake", "ORGBOT_MODEL__SHA256": ""}
-    orgbot = Path(sys.executable).parent / "orgbot"
-    subprocess.run([str(orgbot), "index", "build"], env=env, check=True, stdout=subprocess.DEVNULL)
+        command = [sys.executable, "-c", ORGBOT_WITH_FAKE]
+    subprocess.run(
+        [*command, "index", "build"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+    )
+
+
+def bench_settings(var_dir: Path, fake: bool) -> Settings:
+    """The default settings with the index in `var_dir` and the cooldown off."""
+    defaults = load_settings()
+    model = ModelSettings(name="fake") if fake else defaults.retrieval.model
+    return Settings(
+        retrieval=defaults.retrieval.model_copy(update={"var_dir": var_dir, "model": model}),
+        bot=defaults.bot.model_copy(
+            update={"var_dir": var_dir, "discord": DiscordSettings(cooldown_seconds=0)}
+        ),
+    )
 
 
 def questions(count: int) -> list[str]:
@@ -70,7 +91,7 @@ def questions(count: int) -> list[str]:
 
 async def burst(settings: Settings, kb: KnowledgeBase, count: int) -> tuple[dict, float, list[int]]:
     worker = AsyncKnowledgeBase(kb)
-    state = await StateDB.open(settings.state_db, b"bench-key")
+    state = await StateDB.open(settings.bot.state_db, b"bench-key")
     try:
         async with running_bot(OrgBot(worker, state, settings)) as harness:
             asked = questions(count)
@@ -126,7 +147,7 @@ def report(summary: dict, lag: float, batches: list[int], embedder: str, count: 
         "connections at once and stalled the loop 250–550 ms), and `gc.freeze()` after loading",
         "(`freeze_loaded_objects`; full collections over the model's objects paused 50–75 ms).",
         "",
-        "Reproduce: `.venv/bin/python bench/discord_burst.py`",
+        "Reproduce: `.venv/bin/python -m bench.discord_burst`",
     ]
 
 
@@ -141,20 +162,11 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="orgbot-burst-") as scratch:
         folder = args.var_dir or Path(scratch)
-        defaults = load_settings()
-        embedder, described = pick_embedder(defaults, args.fake_embedder)
-        settings = load_settings(
-            var_dir=Path(folder),
-            discord=DiscordSettings(cooldown_seconds=0),
-            **(
-                {"model": {"name": "fake", "sha256": ""}}
-                if isinstance(embedder, FakeEmbedder)
-                else {}
-            ),
-        )
+        embedder, described = pick_embedder(load_settings(), args.fake_embedder)
+        settings = bench_settings(Path(folder), isinstance(embedder, FakeEmbedder))
         print(f"building the index with {described} …")
         build_in_another_process(folder, fake=isinstance(embedder, FakeEmbedder))
-        kb = KnowledgeBase.open(settings, embedder)
+        kb = KnowledgeBase.open(settings.retrieval, embedder)
         freeze_loaded_objects()  # as `orgbot run` does after loading
         try:
             runs = []

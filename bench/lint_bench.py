@@ -4,7 +4,7 @@ Generates realistic pages (full front matter, a lead, six sections, wikilinks wi
 and anchors, some deliberate problems) in a temporary folder, lints it five times, prints
 the figures and writes them to bench/results/lint.md.
 
-Run: .venv/bin/python bench/lint_bench.py
+Run: .venv/bin/python -m bench.lint_bench
 """
 
 from __future__ import annotations
@@ -14,15 +14,12 @@ import os
 import platform
 import random
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from retrieval.lint import lint  # noqa: E402
+from bench._common import ROOT
+from retrieval import lint
 
 PAGES = 1_000
 RUNS = 5
@@ -107,7 +104,7 @@ def main() -> None:
         f"- runs: {RUNS}; seconds per run: {', '.join(f'{t:.3f}' for t in times)}",
         f"- median {median:.3f} s, worst {worst:.3f} s; target < {TARGET_SECONDS:.0f} s: {verdict}",
         "",
-        "Reproduce: `.venv/bin/python bench/lint_bench.py`",
+        "Reproduce: `.venv/bin/python -m bench.lint_bench`",
     ]
     text = "\n".join(lines) + "\n"
     print(text)

@@ -4,7 +4,7 @@ Measures: full build and incremental build after one page edit (in-process, mode
 and as CLI wall time), warm `ask` latency alone and under 16 concurrent callers through the
 bot's worker, cold start (process start to first answer) and peak RSS.
 
-Run: .venv/bin/python bench/perf_bench.py
+Run: .venv/bin/python -m bench.perf_bench
 """
 
 from __future__ import annotations
@@ -22,18 +22,21 @@ import time
 from pathlib import Path
 
 import psutil
-from _common import percentiles, write_results
 
-from retrieval.build import build_index
-from retrieval.config import PROJECT_ROOT, load_settings
-from retrieval.embedder import load_embedder, model_source
-from retrieval.evaluate import read_questions
-from retrieval.onnx_model import export, export_folder
-from retrieval.service import KnowledgeBase
-from retrieval.worker import AsyncKnowledgeBase
+from bench._common import QUESTIONS, ROOT, percentiles, write_results
+from bot.settings import load_settings
+from retrieval import (
+    AsyncKnowledgeBase,
+    KnowledgeBase,
+    Question,
+    build_index,
+    load_embedder,
+    read_questions,
+)
+from retrieval.embedding.model_files import model_source
+from retrieval.embedding.onnx_runtime import export, export_folder
 
 ORGBOT = Path(sys.executable).parent / "orgbot"
-QUESTIONS = PROJECT_ROOT / "tests" / "eval" / "questions.jsonl"
 
 
 def fmt(stats: dict[str, float]) -> str:
@@ -50,7 +53,7 @@ async def concurrent(
         for i in range(offset, len(questions), callers):
             text, lang = questions[i]
             started = time.perf_counter()
-            await worker.ask(text, lang=lang)
+            await worker.ask(Question(text, lang=lang))
             latencies.append((time.perf_counter() - started) * 1000)
 
     started = time.perf_counter()
@@ -87,14 +90,14 @@ def timed_child(command: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="orgbot-bench-"))
-    shutil.copytree(PROJECT_ROOT / "content", work / "content")
+    shutil.copytree(ROOT / "content", work / "content")
     config = work / "orgbot.toml"
     config.write_text('content_dir = "content"\nvar_dir = "var"\n')
-    settings = load_settings(config)
+    settings = load_settings(config).retrieval
     lines: list[str] = []
 
     started = time.perf_counter()
-    folder, name, sha = model_source(settings)
+    folder, name, sha = model_source(settings.model)
     export(folder, export_folder(settings.var_dir, name, sha), sha)
     exported = time.perf_counter() - started
     started = time.perf_counter()
@@ -128,12 +131,12 @@ def main() -> None:
     rows = read_questions(QUESTIONS)
     questions = [(q.question, q.lang) for q in rows]
     for text, lang in questions[:10]:
-        kb.ask(text, lang=lang)
+        kb.ask(Question(text, lang=lang))
     alone: list[float] = []
     for _ in range(3):
         for text, lang in questions:
             started = time.perf_counter()
-            kb.ask(text, lang=lang)
+            kb.ask(Question(text, lang=lang))
             alone.append((time.perf_counter() - started) * 1000)
     lines += [
         "## Warm `ask` latency (encoding included), ms: p50 / p95 / p99 / max",

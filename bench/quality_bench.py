@@ -4,7 +4,7 @@ Reports the `orgbot eval` figures for hybrid, BM25-only and dense-only search, t
 sweeps used to choose settings: the answer threshold (how honest "no answer" is against how
 many answerable questions still get an answer) and the rank-fusion constant.
 
-Run: .venv/bin/python bench/quality_bench.py
+Run: .venv/bin/python -m bench.quality_bench
 """
 
 from __future__ import annotations
@@ -13,23 +13,17 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from _common import write_results
-
-from retrieval import search
-from retrieval.build import build_index
-from retrieval.config import PROJECT_ROOT, load_settings
-from retrieval.embedder import load_embedder
-from retrieval.evaluate import MODES, evaluate, read_questions
-from retrieval.service import KnowledgeBase
-
-QUESTIONS = PROJECT_ROOT / "tests" / "eval" / "questions.jsonl"
+from bench._common import QUESTIONS, ROOT, write_results
+from bot.settings import load_settings
+from retrieval import MODES, KnowledgeBase, build_index, evaluate, load_embedder, read_questions
+from retrieval.search import fusion as search
 
 
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="orgbot-quality-"))
     config = work / "orgbot.toml"
-    config.write_text(f'content_dir = "{PROJECT_ROOT / "content"}"\nvar_dir = "var"\n')
-    settings = load_settings(config)
+    config.write_text(f'content_dir = "{ROOT / "content"}"\nvar_dir = "var"\n')
+    settings = load_settings(config).retrieval
     embedder = load_embedder(settings)
     build_index(settings, embedder)
     kb = KnowledgeBase.open(settings, embedder)
@@ -38,7 +32,7 @@ def main() -> None:
     reports = [evaluate(kb, rows, mode) for mode in MODES]
     answerable = reports[0].answerable
     lines = [
-        f"Question set: {QUESTIONS.relative_to(PROJECT_ROOT)} — {answerable} answerable, "
+        f"Question set: {QUESTIONS.relative_to(ROOT)} — {answerable} answerable, "
         f"{reports[0].unanswerable} unanswerable. Model: {embedder.name}. "
         f"Answer threshold {threshold}.",
         "",

@@ -5,7 +5,7 @@ plus noise, normalised like sentence embeddings, so neighbourhoods have real str
 Reported: build time, p95 single-question search latency, and recall@10 of the index
 orgbot would build (retrieval.vectors.make_index) against exact search.
 
-Run: .venv/bin/python bench/scale_bench.py [--sizes 100000 1000000]
+Run: .venv/bin/python -m bench.scale_bench [--sizes 100000 1000000]
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import time
 
 import faiss
 import numpy as np
-from _common import percentiles, write_results
 
-from retrieval import vectors
-from retrieval.config import AnswerSettings
+from bench._common import percentiles, write_results
+from retrieval import IndexSettings
+from retrieval.index import vectors
 
 DIMENSION = 384
 QUERIES = 500
@@ -63,7 +63,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     args = parser.parse_args()
-    limit = AnswerSettings().exact_search_limit
+    limit = IndexSettings().exact_search_limit
     lines = [
         f"Exact (flat) search up to {limit:,} passages, inverted-file (IVF) index above. "
         f"{QUERIES} questions, one at a time, k=10, one faiss thread per search (as orgbot searches).",

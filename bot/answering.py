@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from retrieval.models import Answer
+from retrieval import Answer, Question
 
 from .render import ButtonSpec, answer_buttons, answer_embed
 
@@ -45,7 +45,9 @@ async def answer(
     question = without_mentions(question)
     guild = await bot.state.guild_settings(asker.guild_id) if asker.guild_id else None
     threshold = guild.threshold if guild is not None else None
-    result = await bot.kb.ask(question, lang=asker.lang, offset=offset, threshold=threshold)
+    result = await bot.kb.ask(
+        Question(question, lang=asker.lang, offset=offset, threshold=threshold)
+    )
     if ref is None:
         ref = await remember(bot, question, asker, result)
     buttons = answer_buttons(
@@ -53,7 +55,7 @@ async def answer(
         lang=asker.lang,
         ref=ref,
         offset=offset,
-        more=bool(result.extra.get("more", False)),
+        more=result.more,
         organiser=guild is not None and guild.organiser_role_id is not None,
     )
     return Reply(result, answer_embed(result, lang=asker.lang, offset=offset), buttons, ref)

@@ -20,15 +20,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from retrieval.builds import IndexNotReady
-from retrieval.config import Settings
-from retrieval.worker import AsyncKnowledgeBase
+from retrieval import AsyncKnowledgeBase
 
 from . import cogs
-from .checks import ChannelNotAllowed, NotAdmin, OnCooldown
 from .cooldown import Cooldown
-from .i18n import lang_for_locale, t
-from .respond import tell
+from .errors import report_error
+from .settings import Settings
 from .state import StateDB
 
 log = logging.getLogger(__name__)
@@ -86,33 +83,6 @@ class OrgTree(app_commands.CommandTree["OrgBot"]):
         await report_error(interaction, error)
 
 
-async def report_error(interaction: discord.Interaction[Any], error: Exception) -> None:
-    """Answer any failure with a short private message; log the unexpected ones in full."""
-    if isinstance(error, app_commands.CommandInvokeError):
-        error = error.original
-    lang = lang_for_locale(interaction.locale)
-    if isinstance(error, OnCooldown):
-        message = t("cooldown", lang, seconds=max(1, round(error.retry_after)))
-    elif isinstance(error, ChannelNotAllowed):
-        channels = ", ".join(f"<#{channel}>" for channel in error.allowed[:10])
-        message = t("channel_not_allowed", lang, channels=channels)
-    elif isinstance(error, NotAdmin | app_commands.CheckFailure):
-        message = str(error) or "You cannot use this command here."
-    elif isinstance(error, IndexNotReady):
-        log.error("index not ready: %s", error)
-        message = "The knowledge base is not built yet; an admin needs to build the index."
-    else:
-        data: dict[str, Any] = dict(interaction.data or {})
-        source = data.get("name") or data.get("custom_id") or interaction.type.name
-        log.error("error in %s (interaction %s)", source, interaction.id, exc_info=error)
-        message = t("error", lang)
-    try:
-        await tell(interaction, message)
-    except discord.HTTPException:
-        # Too late to answer (token expired, message gone): the log above is all we can do.
-        log.warning("could not tell the user about an error in interaction %s", interaction.id)
-
-
 class OrgBot(commands.AutoShardedBot):
     def __init__(
         self,
@@ -137,7 +107,8 @@ class OrgBot(commands.AutoShardedBot):
         self.kb = kb
         self.state = state
         self.settings = settings
-        self.cooldown = Cooldown(settings.discord.cooldown_seconds, settings.discord.cooldown_burst)
+        discord_settings = settings.bot.discord
+        self.cooldown = Cooldown(discord_settings.cooldown_seconds, discord_settings.cooldown_burst)
         self.recent = RecentQuestions()
         self._purge_task: asyncio.Task[None] | None = None
 
@@ -162,7 +133,7 @@ class OrgBot(commands.AutoShardedBot):
     async def _purge_forever(self) -> None:
         while True:
             try:
-                removed = await self.state.purge(self.settings.retention_days)
+                removed = await self.state.purge(self.settings.bot.retention_days)
                 if removed:
                     log.info("retention: deleted %d old question-log rows", removed)
             except Exception:

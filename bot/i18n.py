@@ -6,7 +6,7 @@ Strings missing in a language fall back to English, so adding a string never bre
 
 from __future__ import annotations
 
-from retrieval.models import DEFAULT_LANG, LANGUAGES
+from retrieval import DEFAULT_LANG, LANGUAGES
 
 # Language names in their own language, for "no German version" notices.
 LANGUAGE_NAMES: dict[str, str] = {
@@ -44,6 +44,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_related": "This page lists no related pages.",
         "organiser_called": "{role}: {user} would like an organiser's help with this question.",
         "no_organiser": "No organiser role is configured on this server.",
+        "not_admin": "You need the Manage Server permission for /kb commands.",
+        "not_here": "You cannot use this command here.",
+        "not_built": ("The knowledge base is not built yet; an admin needs to build the index."),
     },
     "de": {
         "no_answer": "Dazu habe ich im Wiki keine belegte Antwort gefunden.",
@@ -61,6 +64,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "thanks_down": "Danke, das hilft uns, Lücken im Wiki zu finden.",
         "did_you_mean": "Eine Seite namens **{name}** kenne ich nicht. Meintest du eine davon?",
         "unknown": "Eine Seite namens **{name}** kenne ich nicht.",
+        "not_admin": "Für /kb-Befehle brauchst du die Berechtigung „Server verwalten“.",
+        "not_here": "Diesen Befehl kannst du hier nicht verwenden.",
+        "not_built": (
+            "Die Wissensbasis ist noch nicht aufgebaut; ein Admin muss den Index erstellen."
+        ),
     },
     "fr": {
         "no_answer": "Je n'ai pas trouvé de réponse étayée dans le wiki.",
@@ -78,6 +86,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "thanks_down": "Merci, cela nous aide à repérer les manques du wiki.",
         "did_you_mean": "Je ne connais pas la page **{name}**. Une de celles-ci ?",
         "unknown": "Je ne connais pas de page **{name}**.",
+        "not_admin": "Il faut la permission « Gérer le serveur » pour les commandes /kb.",
+        "not_here": "Tu ne peux pas utiliser cette commande ici.",
+        "not_built": (
+            "La base de connaissances n'est pas encore construite ; un·e admin doit créer l'index."
+        ),
     },
     "es": {
         "no_answer": "No encontré una respuesta fundamentada en la wiki.",
@@ -95,6 +108,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "thanks_down": "Gracias, esto nos ayuda a encontrar huecos en la wiki.",
         "did_you_mean": "No conozco la página **{name}**. ¿Quisiste decir alguna de estas?",
         "unknown": "No conozco ninguna página llamada **{name}**.",
+        "not_admin": "Necesitas el permiso «Gestionar servidor» para los comandos /kb.",
+        "not_here": "No puedes usar este comando aquí.",
+        "not_built": (
+            "La base de conocimiento aún no está construida; une admin tiene que crear el índice."
+        ),
     },
 }
 

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 Kind = Literal["method", "concept", "framework", "case-study", "source", "thinker", "guide"]
@@ -154,6 +154,18 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Question:
+    """A question and how to answer it; None options take the configured default."""
+
+    text: str
+    lang: str = DEFAULT_LANG  # "auto" guesses from the words used
+    offset: int = 0  # citations already shown (for "more results")
+    limit: int | None = None
+    threshold: float | None = None
+    include_stubs: bool | None = None
+
+
+@dataclass(frozen=True)
 class Answer:
     """What a question gets: cited passages, or an honest no with nearby pages."""
 
@@ -166,7 +178,8 @@ class Answer:
     fell_back_to: str | None = None
     latency_ms: float = 0.0
     notice: str | None = None
-    extra: dict[str, object] = field(default_factory=dict, compare=False)
+    # Whether citations past these ones are good enough to offer "more results".
+    more: bool = False
 
 
 @dataclass(frozen=True)
@@ -182,6 +195,17 @@ class PageRef:
 
 
 @dataclass(frozen=True)
+class PageLookup:
+    """A page found by name (for its card) with its related pages, or, when no page has
+    that name, the pages whose names come close."""
+
+    page: Page | None
+    fell_back: bool = False  # the asker's language had no version; English is shown
+    related: tuple[PageRef, ...] = ()
+    suggestions: tuple[PageRef, ...] = ()
+
+
+@dataclass(frozen=True)
 class IndexStatus:
     """What `orgbot index status` and `/kb status` show about the build in use."""
 
@@ -194,3 +218,11 @@ class IndexStatus:
     size_bytes: int
     path: str
     changed_pages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reload:
+    """What `/kb reload` did: whether it switched, and the build now answering."""
+
+    switched: bool
+    build_id: str

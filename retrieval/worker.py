@@ -1,23 +1,23 @@
-"""Run the knowledge base off the event loop, batching questions that arrive together.
+"""The knowledge base for an event loop: every call runs on one worker thread.
 
-One thread owns the model. It takes the first waiting question, then whatever else is already
-queued (up to `max_batch`), and encodes them in one call: under a burst, twenty questions cost
-little more than one.
+One thread owns the model. It takes the first waiting request, then whatever else is already
+queued (up to `max_batch`), and encodes the questions among them in one call: under a burst,
+twenty questions cost little more than one. Lookups, autocomplete, status and reloads queue
+on the same thread, so the event loop never searches, matches names or hashes files.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import functools
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
-from .models import Answer
-from .service import KnowledgeBase, Question
+from retrieval.models import Answer, IndexStatus, PageLookup, PageRef, Question, Reload
+from retrieval.service import KnowledgeBase
 
 T = TypeVar("T")
 _STOP = object()
@@ -25,23 +25,38 @@ _STOP = object()
 
 class AsyncKnowledgeBase:
     def __init__(self, kb: KnowledgeBase, max_batch: int = 32) -> None:
-        self.kb = kb
+        self._kb = kb
         self.max_batch = max_batch
         self._queue: queue.Queue[Any] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="orgbot-retrieval", daemon=True)
         self._thread.start()
         self.batches: list[int] = []  # sizes of recent batches, for benchmarks and /kb status
 
-    async def ask(self, question: str, **options: Any) -> Answer:
+    async def ask(self, question: Question) -> Answer:
         future: Future[Answer] = Future()
-        self._queue.put((Question(question, **options), future))
+        self._queue.put((question, future))
         return await asyncio.wrap_future(future)
 
-    async def reload(self) -> bool:
-        return await self.call(self.kb.reload)
+    async def page(self, name: str, kinds: Sequence[str] = (), lang: str = "en") -> PageLookup:
+        return await self._call(lambda: self._kb.lookup(name, kinds, lang))
 
-    async def call(self, function: Callable[[], T]) -> T:
-        """Run any other knowledge-base call on the worker thread, in turn with questions."""
+    async def complete(
+        self, text: str, kinds: Sequence[str] = (), limit: int = 25
+    ) -> list[PageRef]:
+        return await self._call(lambda: self._kb.complete(text, kinds, limit))
+
+    async def related(self, slug: str) -> list[PageRef]:
+        return await self._call(lambda: self._kb.related(slug))
+
+    async def status(self) -> IndexStatus:
+        # Hashes the content folder to spot changed pages.
+        return await self._call(self._kb.status)
+
+    async def reload(self) -> Reload:
+        return await self._call(self._kb.reload)
+
+    async def _call(self, function: Callable[[], T]) -> T:
+        """Run a knowledge-base call on the worker thread, in turn with questions."""
         future: Future[T] = Future()
         self._queue.put((function, future))
         return await asyncio.wrap_future(future)
@@ -77,20 +92,14 @@ class AsyncKnowledgeBase:
         self.batches = [*self.batches[-99:], len(questions)]
         live = [(q, f) for q, f in questions if f.set_running_or_notify_cancel()]
         try:
-            answers = self.kb.ask_batch([q for q, _ in live])
+            answers = self._kb.ask_batch([q for q, _ in live])
         except Exception:
             # Ask one by one, so a question that breaks the model fails alone.
             for question, future in live:
-                _settle(future, functools.partial(self.kb.ask, question.text, **_options(question)))
+                _settle(future, functools.partial(self._kb.ask, question))
             return
         for (_, future), answer in zip(live, answers, strict=True):
             future.set_result(answer)
-
-
-def _options(question: Question) -> dict[str, Any]:
-    fields = dataclasses.asdict(question)
-    del fields["text"]
-    return fields
 
 
 def _settle(future: Future[Any], function: Callable[[], Any]) -> None:

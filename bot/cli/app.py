@@ -1,17 +1,36 @@
-"""The `orgbot` command tree. Each command group lives in its own module and registers here."""
+"""The `orgbot` command tree. Each command group lives in its own module and registers here.
+
+Domain errors (`OrgbotError`) from any command become one clean line here, in the root
+group, so no command catches them itself and none ends in a traceback.
+"""
 
 from __future__ import annotations
 
 import inspect
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
-from retrieval.config import ConfigError, Settings, load_settings
+from retrieval import OrgbotError
+
+from ..settings import Settings, load_settings
+
+
+class OrgbotGroup(TyperGroup):
+    """The root command group: turns any `OrgbotError` a command raises into `fail()`."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except OrgbotError as exc:
+            fail(str(exc))
+
 
 app = typer.Typer(
+    cls=OrgbotGroup,
     name="orgbot",
     help=(
         "Answer organising questions from a wiki of methods, case studies and sources.\n\n"
@@ -46,10 +65,7 @@ class State:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
-            try:
-                self._settings = load_settings(self.config)
-            except ConfigError as exc:
-                fail(str(exc))
+            self._settings = load_settings(self.config)
         return self._settings
 
 

@@ -8,13 +8,17 @@ from typing import Annotated
 
 import typer
 
-from retrieval.builds import IndexNotReady, current_build
-from retrieval.config import Settings
-from retrieval.models import LANGUAGES
-from retrieval.service import KnowledgeBase
+from retrieval import (
+    LANGUAGES,
+    KnowledgeBase,
+    Question,
+    RetrievalSettings,
+    current_build,
+    load_embedder,
+)
 
 from .app import app, console, err_console, fail, state
-from .index import open_embedder, run_build
+from .index import run_build
 from .render import answer_json, print_answer
 
 LangOption = Annotated[
@@ -23,16 +27,13 @@ LangOption = Annotated[
 ]
 
 
-def open_knowledge_base(settings: Settings) -> KnowledgeBase:
+def open_knowledge_base(settings: RetrievalSettings) -> KnowledgeBase:
     """Open the current build, building one first when there is none."""
-    embedder = open_embedder(settings)
-    try:
-        if current_build(settings.index_dir) is None:
-            err_console.print("No index yet: building one from content/ (first run only).")
-            run_build(settings, embedder, full=False)
-        return KnowledgeBase.open(settings, embedder)
-    except IndexNotReady as exc:
-        fail(str(exc))
+    embedder = load_embedder(settings)
+    if current_build(settings.index_dir) is None:
+        err_console.print("No index yet: building one from content/ (first run only).")
+        run_build(settings, embedder, full=False)
+    return KnowledgeBase.open(settings, embedder)
 
 
 def checked_lang(lang: str) -> str:
@@ -63,13 +64,13 @@ def ask(
       orgbot ask --json "what is power mapping"
       printf 'what is a rent strike\\nwho was gene sharp\\n' | orgbot ask --json -
     """
-    kb = open_knowledge_base(state(ctx).settings)
-    options = {"lang": checked_lang(lang), "include_stubs": include_stubs or None}
+    kb = open_knowledge_base(state(ctx).settings.retrieval)
+    chosen_lang, stubs = checked_lang(lang), include_stubs or None
     questions = (line.rstrip("\r\n") for line in sys.stdin) if question == "-" else [question]
     for text in questions:
         if question == "-" and not text.strip():
             continue
-        answer = kb.ask(text, **options)
+        answer = kb.ask(Question(text, lang=chosen_lang, include_stubs=stubs))
         if as_json:
             sys.stdout.write(json.dumps(answer_json(answer), ensure_ascii=False) + "\n")
             sys.stdout.flush()
@@ -86,7 +87,7 @@ def chat(ctx: typer.Context, lang: LangOption = "auto") -> None:
     Example: orgbot chat
     """
     lang = checked_lang(lang)
-    kb = open_knowledge_base(state(ctx).settings)
+    kb = open_knowledge_base(state(ctx).settings.retrieval)
     console.print("Ask the wiki anything about organising. Ctrl-D or 'quit' to leave.")
     while True:
         try:
@@ -97,4 +98,4 @@ def chat(ctx: typer.Context, lang: LangOption = "auto") -> None:
         if text.strip().casefold() in {"quit", "exit", ":q"}:
             return
         if text.strip():
-            print_answer(console, kb.ask(text, lang=lang))
+            print_answer(console, kb.ask(Question(text, lang=lang)))

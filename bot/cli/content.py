@@ -10,8 +10,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from retrieval.importer import ImportReport, import_exports
-from retrieval.lint import LintReport, lint
+from retrieval import ImportReport, LintReport, import_exports, lint
 
 from .app import console, content_app, state
 
@@ -45,7 +44,7 @@ def lint_command(
 
     Example: [bold]orgbot content lint content/ --json[/bold]
     """
-    folder = path if path is not None else state(ctx).settings.content_dir
+    folder = path if path is not None else state(ctx).settings.retrieval.content_dir
     report = lint(folder)
     if as_json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))

@@ -16,14 +16,11 @@ from typing import Annotated, Any, cast
 import discord
 import typer
 
-from retrieval.builds import IndexNotReady
-from retrieval.config import Settings
-from retrieval.embedder import ModelError
-from retrieval.service import KnowledgeBase
-from retrieval.worker import AsyncKnowledgeBase
+from retrieval import AsyncKnowledgeBase, KnowledgeBase
 
 from ..client import OrgBot, freeze_loaded_objects
-from ..state import HashKeyError, StateDB, load_hash_key
+from ..settings import Settings
+from ..state import StateDB, load_hash_key
 from .app import app, console, fail, state
 
 
@@ -43,7 +40,7 @@ TokenFileOption = Annotated[
 
 
 def read_token(settings: Settings, token_file: Path | None) -> str:
-    path = token_file or settings.discord.token_file
+    path = token_file or settings.bot.discord.token_file
     if path is not None:
         try:
             token = path.read_text(encoding="utf-8").strip()
@@ -109,17 +106,15 @@ def run(
             "the Message Content intent is not enabled for this application: enable it in the "
             "developer portal (Bot → Privileged Gateway Intents) or run with --no-message-content"
         )
-    except (IndexNotReady, ModelError, HashKeyError) as exc:
-        fail(str(exc))
     except KeyboardInterrupt:
         console.print("stopped")
 
 
 async def serve(settings: Settings, token: str, **options: Any) -> None:
-    kb = KnowledgeBase.open(settings)
+    kb = KnowledgeBase.open(settings.retrieval)
     worker = AsyncKnowledgeBase(kb)
     freeze_loaded_objects()
-    db = await StateDB.open(settings.state_db, load_hash_key(settings))
+    db = await StateDB.open(settings.bot.state_db, load_hash_key(settings.bot))
     try:
         async with OrgBot(worker, db, settings, **options) as bot:
             await bot.start(token)
@@ -162,7 +157,7 @@ def sync(
 
 
 async def push_commands(settings: Settings, token: str, guild_id: int | None) -> list[str]:
-    db = await StateDB.open(settings.state_db, load_hash_key(settings))
+    db = await StateDB.open(settings.bot.state_db, load_hash_key(settings.bot))
     try:
         bot = OrgBot(cast(AsyncKnowledgeBase, _NotLoaded()), db, settings)
         async with bot:

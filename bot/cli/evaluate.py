@@ -10,9 +10,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from retrieval.evaluate import MODES, ModeReport, QuestionSetError, evaluate, read_questions
+from retrieval import MODES, ModeReport, evaluate, read_questions
 
-from .app import app, console, fail, state
+from .app import app, console, state
 from .ask import open_knowledge_base
 
 
@@ -34,11 +34,8 @@ def evaluate_command(
 
     Example: orgbot eval tests/eval/questions.jsonl
     """
-    try:
-        rows = read_questions(questions)
-    except QuestionSetError as exc:
-        fail(str(exc))
-    kb = open_knowledge_base(state(ctx).settings)
+    rows = read_questions(questions)
+    kb = open_knowledge_base(state(ctx).settings.retrieval)
     reports = [evaluate(kb, rows, mode, threshold) for mode in MODES]
     if as_json:
         console.print_json(json.dumps([_as_dict(r) for r in reports]))

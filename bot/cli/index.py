@@ -15,17 +15,20 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from retrieval.build import BuildError, BuildReport, build_index
-from retrieval.builds import IndexNotReady
-from retrieval.config import Settings
-from retrieval.embedder import Embedder, ModelError, load_embedder
-from retrieval.service import KnowledgeBase
+from retrieval import (
+    BuildReport,
+    Embedder,
+    KnowledgeBase,
+    RetrievalSettings,
+    build_index,
+    load_embedder,
+)
 
-from .app import console, fail, index_app, state
+from .app import console, index_app, state
 
 
-def run_build(settings: Settings, embedder: Embedder, *, full: bool) -> BuildReport:
-    """Build with a progress bar; domain errors become one-line messages."""
+def run_build(settings: RetrievalSettings, embedder: Embedder, *, full: bool) -> BuildReport:
+    """Build with a progress bar."""
     columns = (
         TextColumn("embedding passages"),
         BarColumn(),
@@ -42,17 +45,7 @@ def run_build(settings: Settings, embedder: Embedder, *, full: bool) -> BuildRep
             rate = f"{speed:.0f} passages/s" if speed else ""
             progress.update(task, completed=done, total=total, rate=rate)
 
-        try:
-            return build_index(settings, embedder, full=full, progress=advance)
-        except BuildError as exc:
-            fail(str(exc))
-
-
-def open_embedder(settings: Settings) -> Embedder:
-    try:
-        return load_embedder(settings)
-    except ModelError as exc:
-        fail(str(exc))
+        return build_index(settings, embedder, full=full, progress=advance)
 
 
 @index_app.command("build")
@@ -69,8 +62,8 @@ def build(
 
     Example: orgbot index build
     """
-    settings = state(ctx).settings
-    report = run_build(settings, open_embedder(settings), full=full)
+    settings = state(ctx).settings.retrieval
+    report = run_build(settings, load_embedder(settings), full=full)
     console.print(
         f"[green]built[/green] {report.build_id}: {report.pages} pages, {report.passages} "
         f"passages ({report.embedded} embedded, {report.reused} reused) in "
@@ -84,11 +77,8 @@ def status(ctx: typer.Context) -> None:
 
     Example: orgbot index status
     """
-    settings = state(ctx).settings
-    try:
-        info = KnowledgeBase.open(settings, open_embedder(settings)).status()
-    except IndexNotReady as exc:
-        fail(str(exc))
+    settings = state(ctx).settings.retrieval
+    info = KnowledgeBase.open(settings, load_embedder(settings)).status()
     table = Table(show_header=False, box=None)
     table.add_row("build", info.build_id)
     table.add_row("built at", info.built_at)

@@ -8,7 +8,7 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-from retrieval.models import Answer, Citation
+from retrieval import Answer, Citation
 
 
 def marked(citation: Citation) -> Text:

@@ -7,11 +7,9 @@ from typing import Annotated
 
 import typer
 
-from retrieval.content import load_pages
-from retrieval.summarize import needs_summary, summarize, write_summary
+from retrieval import load_embedder, load_pages, needs_summary, summarize, write_summary
 
 from .app import console, content_app, fail, state
-from .index import open_embedder
 
 
 @content_app.command("summarize")
@@ -32,7 +30,7 @@ def summarize_command(
 
     Example: orgbot content summarize --write
     """
-    settings = state(ctx).settings
+    settings = state(ctx).settings.retrieval
     folder = path or settings.content_dir
     loaded = load_pages(folder)
     if not loaded.pages and loaded.errors:
@@ -41,7 +39,7 @@ def summarize_command(
     if not todo:
         console.print("Every page has a written summary; nothing to do.")
         return
-    embedder = open_embedder(settings)
+    embedder = load_embedder(settings)
     written = 0
     for page in todo:
         proposal = summarize(page, embedder)

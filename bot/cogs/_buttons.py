@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Self, cast
 
 import discord
 
-from bot.client import report_error
+from bot.errors import report_error
 
 if TYPE_CHECKING:
     from bot.client import OrgBot

@@ -46,8 +46,7 @@ class Admin(commands.Cog):
     async def status(self, interaction: discord.Interaction[OrgBot]) -> None:
         """Which index build is answering: its id, age, model and size."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        # status() hashes the content folder to spot changes: keep it off the event loop.
-        status = await self.bot.kb.call(self.bot.kb.kb.status)
+        status = await self.bot.kb.status()
         embed = status_embed(status, dt.datetime.now(dt.UTC), self.bot.kb.batches)
         await interaction.edit_original_response(embed=to_embed(embed))
 
@@ -55,11 +54,11 @@ class Admin(commands.Cog):
     async def reload(self, interaction: discord.Interaction[OrgBot]) -> None:
         """Switch to the newest index build without restarting the bot."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        changed = await self.bot.kb.reload()
-        build = self.bot.kb.kb.build.manifest.build_id
+        reload = await self.bot.kb.reload()
+        build = reload.build_id
         text = (
             f"Switched to build `{build}`."
-            if changed
+            if reload.switched
             else f"Already on the newest build `{build}`."
         )
         await interaction.edit_original_response(content=text)
@@ -120,7 +119,7 @@ class Admin(commands.Cog):
                 organiser_role.id if organiser_role else old.organiser_role_id),
             thread_mode=old.thread_mode if thread_mode is None else thread_mode,
             retention_days=old.retention_days if retention_days is None else min(
-                retention_days, self.bot.settings.retention_days),
+                retention_days, self.bot.settings.bot.retention_days),
         )  # fmt: skip
         if new != old:
             await self.bot.state.save_guild_settings(new)
@@ -140,15 +139,15 @@ class Admin(commands.Cog):
             ("allowed_channels", channels),
             (
                 "public_by_default",
-                pick(guild.public_by_default, defaults.discord.public_by_default),
+                pick(guild.public_by_default, defaults.bot.discord.public_by_default),
             ),
-            ("threshold", pick(guild.threshold, defaults.answer.threshold)),
+            ("threshold", pick(guild.threshold, defaults.retrieval.answer.threshold)),
             (
                 "organiser_role_id",
                 f"<@&{guild.organiser_role_id}>" if guild.organiser_role_id else "none",
             ),
-            ("thread_mode", pick(guild.thread_mode, defaults.discord.thread_mode)),
-            ("retention_days", pick(guild.retention_days, defaults.retention_days)),
+            ("thread_mode", pick(guild.thread_mode, defaults.bot.discord.thread_mode)),
+            ("retention_days", pick(guild.retention_days, defaults.bot.retention_days)),
         ]
 
 

@@ -25,7 +25,7 @@ async def public_by_default(bot: OrgBot, guild_id: int | None) -> bool:
     if guild_id is None:
         return True  # in a DM there is no one else to hide the answer from
     chosen = (await bot.state.guild_settings(guild_id)).public_by_default
-    return bot.settings.discord.public_by_default if chosen is None else chosen
+    return bot.settings.bot.discord.public_by_default if chosen is None else chosen
 
 
 def asker_of(interaction: discord.Interaction[Any]) -> answering.Asker:
@@ -89,15 +89,14 @@ class RelatedPages(ClickButton, template=RELATED_TEMPLATE):
     async def clicked(self, interaction: discord.Interaction[Any], bot: OrgBot) -> None:
         lang = lang_for_locale(interaction.locale)
         slug = self.values["slug"]
-        related = bot.kb.kb.related(slug)
-        if not related:
+        found = await bot.kb.page(slug, (), lang)
+        if not found.related:
             await tell(interaction, t("no_related", lang))
             return
-        found = bot.kb.kb.page(slug, lang)
-        title = found[0].title if found else slug
+        title = found.page.title if found.page else slug
         await interaction.response.send_message(
             f"{t('related', lang)}: **{discord.utils.escape_markdown(title)}**",
-            view=to_view(page_buttons(related, limit=10)),
+            view=to_view(page_buttons(found.related, limit=10)),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )

@@ -14,8 +14,6 @@ from bot.i18n import lang_for_locale
 from bot.render import card_buttons, choices, page_buttons, page_card, unknown_page_text
 from bot.render.components import PAGE_TEMPLATE
 from bot.respond import NO_MENTIONS, to_embed, to_view
-from retrieval.content import slugify
-from retrieval.models import Page
 
 from ._buttons import ClickButton
 from .ask import public_by_default
@@ -24,24 +22,6 @@ if TYPE_CHECKING:
     from bot.client import OrgBot
 
 METHOD_KINDS = ("method", "concept", "framework")
-# Where each kind's pages live, so `/case gezi-park` finds `case-studies/gezi-park`.
-FOLDERS = {"case-study": "case-studies/", "source": "sources/", "thinker": "thinkers/"}
-EXACT = 0.95  # autocomplete score above which a typed name is taken as that page
-
-
-def find_page(bot: OrgBot, name: str, kinds: Sequence[str], lang: str) -> tuple[Page, bool] | None:
-    """The page `name` means: a slug, a slug in its kind's folder, or an exact title/alias."""
-    kb = bot.kb.kb
-    candidates = [name, slugify(name)]
-    candidates += [FOLDERS[kind] + slugify(name) for kind in kinds if kind in FOLDERS]
-    for candidate in candidates:
-        found = kb.page(candidate, lang) if candidate else None
-        if found is not None:
-            return found
-    best = kb.complete(name, kinds or None, limit=1)
-    if best and best[0].score >= EXACT:
-        return kb.page(best[0].slug, lang)
-    return None
 
 
 async def show_card(
@@ -50,29 +30,30 @@ async def show_card(
     """Answer with the page's card, or with "did you mean" buttons when there is no such page."""
     bot: OrgBot = interaction.client
     lang = lang_for_locale(interaction.locale)
-    found = find_page(bot, slug_or_name, kinds, lang)
-    if found is None:
-        suggestions = bot.kb.kb.suggest(slug_or_name, kinds or None, limit=3)
+    found = await bot.kb.page(slug_or_name, kinds, lang)
+    if found.page is None:
         await interaction.response.send_message(
-            unknown_page_text(slug_or_name, suggestions, lang),
-            view=to_view(page_buttons(suggestions)),
+            unknown_page_text(slug_or_name, found.suggestions, lang),
+            view=to_view(page_buttons(found.suggestions)),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
         return
-    page, fell_back = found
+    base_url = bot.settings.retrieval.base_url
     card = page_card(
-        page, lang=lang, fell_back=fell_back and lang != "en", base_url=bot.settings.base_url
+        found.page, lang=lang, fell_back=found.fell_back and lang != "en", base_url=base_url
     )
-    buttons = card_buttons(page, bot.kb.kb.related(page.slug), base_url=bot.settings.base_url)
+    buttons = card_buttons(found.page, found.related, base_url=base_url)
     await interaction.response.send_message(
         embed=to_embed(card), view=to_view(buttons), ephemeral=not public,
         allowed_mentions=NO_MENTIONS,
     )  # fmt: skip
 
 
-def completions(bot: OrgBot, current: str, kinds: Sequence[str]) -> list[app_commands.Choice[str]]:
-    refs = bot.kb.kb.complete(current, kinds or None, limit=25)
+async def completions(
+    bot: OrgBot, current: str, kinds: Sequence[str]
+) -> list[app_commands.Choice[str]]:
+    refs = await bot.kb.complete(current, kinds, limit=25)
     return [app_commands.Choice(name=name, value=value) for name, value in choices(refs)]
 
 
@@ -98,7 +79,7 @@ class Lookup(commands.Cog):
     async def method_names(
         self, interaction: discord.Interaction[OrgBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return completions(self.bot, current, METHOD_KINDS)
+        return await completions(self.bot, current, METHOD_KINDS)
 
     @app_commands.command(name="case")
     @app_commands.describe(name="A case study's name or slug")
@@ -111,7 +92,7 @@ class Lookup(commands.Cog):
     async def case_names(
         self, interaction: discord.Interaction[OrgBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return completions(self.bot, current, ("case-study",))
+        return await completions(self.bot, current, ("case-study",))
 
     @app_commands.command(name="source")
     @app_commands.describe(name="A source's name or slug")
@@ -124,7 +105,7 @@ class Lookup(commands.Cog):
     async def source_names(
         self, interaction: discord.Interaction[OrgBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return completions(self.bot, current, ("source",))
+        return await completions(self.bot, current, ("source",))
 
     @app_commands.command(name="thinker")
     @app_commands.describe(name="A thinker's name or slug")
@@ -137,7 +118,7 @@ class Lookup(commands.Cog):
     async def thinker_names(
         self, interaction: discord.Interaction[OrgBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return completions(self.bot, current, ("thinker",))
+        return await completions(self.bot, current, ("thinker",))
 
     @app_commands.command(name="page")
     @app_commands.describe(name="Any page's title, alias or slug")
@@ -150,7 +131,7 @@ class Lookup(commands.Cog):
     async def page_names(
         self, interaction: discord.Interaction[OrgBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return completions(self.bot, current, ())
+        return await completions(self.bot, current, ())
 
 
 class OpenCard(ClickButton, template=PAGE_TEMPLATE):

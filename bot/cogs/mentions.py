@@ -12,7 +12,8 @@ import discord
 from discord.ext import commands
 
 from bot import answering
-from bot.checks import allowed_here
+from bot.checks import OnCooldown, allowed_here
+from bot.errors import explain
 from bot.i18n import lang_for_locale, t
 from bot.render.limits import THREAD_NAME, clip
 from bot.respond import NO_MENTIONS, to_embed, to_view
@@ -59,9 +60,9 @@ class Mentions(commands.Cog):
         question = strip_mention(message.content, self.bot.user.id)
         try:
             await self.answer(message, question, lang)
-        except Exception:
-            log.exception("error answering message %s", message.id)
-            await self.say(message, t("error", lang))
+        except Exception as error:
+            # The same words as for a failed command, from the bot's one error handler.
+            await self.say(message, explain(error, lang, f"message {message.id}"))
 
     async def answer(self, message: discord.Message, question: str, lang: str) -> None:
         if not question:
@@ -69,8 +70,7 @@ class Mentions(commands.Cog):
             return
         retry_after = self.bot.cooldown.hit(message.author.id)
         if retry_after:
-            await self.say(message, t("cooldown", lang, seconds=max(1, round(retry_after))))
-            return
+            raise OnCooldown(retry_after)
         guild_id = message.guild.id if message.guild else None
         asker = answering.Asker(message.author.id, lang, guild_id, message.channel.id)
         reply = await answering.answer(self.bot, question, asker)
@@ -88,7 +88,7 @@ class Mentions(commands.Cog):
         if message.guild is None or not isinstance(message.channel, discord.TextChannel):
             return None
         chosen = (await self.bot.state.guild_settings(message.guild.id)).thread_mode
-        if not (self.bot.settings.discord.thread_mode if chosen is None else chosen):
+        if not (self.bot.settings.bot.discord.thread_mode if chosen is None else chosen):
             return None
         name = clip(" ".join(question.split()), THREAD_NAME) or "Question"
         try:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from retrieval.models import IndexStatus
+from retrieval import IndexStatus
 
 from .limits import clip, echo, fit_embed
 

@@ -7,7 +7,7 @@ from typing import Any
 from discord.utils import escape_markdown
 
 from bot.i18n import language_name, t
-from retrieval.models import Answer, Citation
+from retrieval import Answer, Citation
 
 from .components import (
     ButtonSpec,

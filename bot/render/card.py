@@ -9,7 +9,7 @@ from typing import Any
 from discord.utils import escape_markdown
 
 from bot.i18n import language_name, t
-from retrieval.models import Page, PageRef
+from retrieval import Page, PageRef
 
 from .components import ButtonSpec, button, layout, page_id
 from .limits import CHOICE_NAME, CHOICE_VALUE, CHOICES, clip, echo, fit_embed

@@ -1,6 +1,6 @@
 """Keyed hashes of Discord user ids, so the state database never holds a raw id.
 
-The key comes from `settings.hash_key`, else from `settings.discord.hash_key_file`; with
+The key comes from `hash_key` (ORGBOT_HASH_KEY), else from `[discord] hash_key_file`; with
 neither, one is generated into `var/` (mode 0600) on first start and reused afterwards.
 """
 
@@ -13,18 +13,20 @@ import os
 import secrets
 from pathlib import Path
 
-from retrieval.config import Settings
+from retrieval import OrgbotError
+
+from ..settings import BotSettings
 
 log = logging.getLogger(__name__)
 
 GENERATED_KEY_NAME = "hash.key"
 
 
-class HashKeyError(Exception):
+class HashKeyError(OrgbotError):
     """The configured hashing key cannot be read; the message says which file and why."""
 
 
-def load_hash_key(settings: Settings) -> bytes:
+def load_hash_key(settings: BotSettings) -> bytes:
     if settings.hash_key is not None:
         key = settings.hash_key.get_secret_value().strip()
         if not key:

@@ -1,93 +1,50 @@
-"""Interaction and message payloads as Discord sends them, for handler-level tests.
+"""Interactions for handler tests, made by the fake Discord's one payload builder.
 
-Only the fields discord.py 2.4–2.7 reads; values are small fixed snowflakes so assertions
-can name them.
+The handler layer feeds these straight to discord.py's parser, without a gateway; the ids
+come from one fixed world, so assertions can name them.
 """
 
 from __future__ import annotations
 
-import itertools
+import secrets
 from typing import Any
 
-APP_ID = 900
-BOT_ID = 900
-GUILD_ID = 100
-CHANNEL_ID = 200
-USER_ID = 300
-ADMIN_PERMISSIONS = str(1 << 5)  # Manage Server
+from tests.fakediscord import payloads
+from tests.fakediscord.models import Channel, Member, Perm, User, snowflake
+from tests.fakediscord.state import World
+
+WORLD = World.default()
+APP_ID = BOT_ID = WORLD.app_id
+GUILD_ID = WORLD.guild.id
+CHANNEL_ID = WORLD.guild.channel("general").id
+USER_ID = WORLD.users["alice"].id
+ADMIN_PERMISSIONS = str(Perm.MANAGE_GUILD)
 NO_PERMISSIONS = "0"
-_ids = itertools.count(10_000)
 
 
-def snowflake() -> str:
-    return str(next(_ids))
+def _invoker(user_id: int) -> User:
+    """The world's user with this id, or a new guild member who has it."""
+    found = WORLD.user(user_id)
+    if found is None:
+        found = User(user_id, f"user{user_id}")
+        WORLD.users[found.name] = found
+        WORLD.guild.members[user_id] = Member(found)
+    return found
 
 
-def user(user_id: int = USER_ID, name: str = "asker", bot: bool = False) -> dict[str, Any]:
-    return {
-        "id": str(user_id),
-        "username": name,
-        "discriminator": "0",
-        "global_name": name,
-        "avatar": None,
-        "bot": bot,
-    }
-
-
-def text_channel(channel_id: int = CHANNEL_ID) -> dict[str, Any]:
-    return {
-        "id": str(channel_id),
-        "type": 0,
-        "guild_id": str(GUILD_ID),
-        "name": "general",
-        "position": 0,
-        "permission_overwrites": [],
-        "nsfw": False,
-        "parent_id": None,
-    }
-
-
-def _base(
-    kind: int, data: dict[str, Any], *, guild: bool, locale: str, permissions: str, user_id: int
-) -> dict[str, Any]:
-    payload: dict[str, Any] = {
-        "id": snowflake(),
-        "application_id": str(APP_ID),
-        "type": kind,
-        "token": "tok-" + snowflake(),
-        "version": 1,
-        "data": data,
-        "locale": locale,
-        "entitlements": [],
-        "authorizing_integration_owners": {},
-        "attachment_size_limit": 10_485_760,
-        "app_permissions": "2147483647",
-    }
+def _interaction(
+    kind: int, data: dict[str, Any], *, guild: bool, locale: str, permissions: str, user_id: int,
+    message: dict[str, Any] | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    invoker = _invoker(user_id)
+    channel: Channel = WORLD.guild.channel("general") if guild else WORLD.dm_with(invoker)
+    payload = payloads.interaction(
+        kind=kind, data=data, app_id=APP_ID, token="tok-" + secrets.token_hex(8),
+        interaction_id=snowflake(), channel=channel, invoker=invoker,
+        guild=WORLD.guild if guild else None, locale=locale, message=message,
+    )  # fmt: skip
     if guild:
-        payload |= {
-            "guild_id": str(GUILD_ID),
-            "guild_locale": "en-US",
-            "channel_id": str(CHANNEL_ID),
-            "channel": text_channel(),
-            "context": 0,
-            "member": {
-                "user": user(user_id),
-                "roles": [],
-                "joined_at": "2024-01-01T00:00:00+00:00",
-                "deaf": False,
-                "mute": False,
-                "flags": 0,
-                "permissions": permissions,
-            },
-        }
-    else:
-        dm_channel = {"id": str(CHANNEL_ID + 1), "type": 1, "recipients": [user(user_id)]}
-        payload |= {
-            "channel_id": dm_channel["id"],
-            "channel": dm_channel,
-            "user": user(user_id),
-            "context": 1,
-        }
+        payload["member"]["permissions"] = permissions
     return payload
 
 
@@ -103,26 +60,13 @@ def slash(
     focused: str | None = None,
 ) -> dict[str, Any]:
     """A chat-input command (or, with `focused`, its autocomplete request)."""
-    opts = [
-        {"name": key, "type": _option_type(value), "value": value}
-        | ({"focused": True} if key == focused else {})
-        for key, value in (options or {}).items()
-    ]
-    if sub is not None:
-        opts = [{"name": sub, "type": 1, "options": opts}]
-    data = {"id": snowflake(), "name": name, "type": 1, "options": opts}
+    command = f"{name} {sub}" if sub else name
+    data = payloads.command_data(command, options, focused=focused)
+    data["id"] = str(snowflake())
     kind = 4 if focused else 2
-    return _base(kind, data, guild=guild, locale=locale, permissions=permissions, user_id=user_id)
-
-
-def _option_type(value: object) -> int:
-    if isinstance(value, bool):
-        return 5
-    if isinstance(value, int):
-        return 4
-    if isinstance(value, float):
-        return 10
-    return 3
+    return _interaction(
+        kind, data, guild=guild, locale=locale, permissions=permissions, user_id=user_id
+    )
 
 
 def click(
@@ -135,38 +79,13 @@ def click(
 ) -> dict[str, Any]:
     """A button click on `message` (which must hold a button with `custom_id`)."""
     data = {"custom_id": custom_id, "component_type": 2}
-    payload = _base(
-        3, data, guild=guild, locale=locale, permissions=NO_PERMISSIONS, user_id=user_id
-    )
-    payload["message"] = message
-    return payload
+    return _interaction(
+        3, data, guild=guild, locale=locale, permissions=NO_PERMISSIONS, user_id=user_id,
+        message=message,
+    )  # fmt: skip
 
 
-def message(
-    *,
-    content: str = "",
-    embeds: list[dict[str, Any]] | None = None,
-    components: list[dict[str, Any]] | None = None,
-    channel_id: int = CHANNEL_ID,
-    author_id: int = BOT_ID,
-    message_id: str | None = None,
-    flags: int = 0,
-) -> dict[str, Any]:
-    return {
-        "id": message_id or snowflake(),
-        "channel_id": str(channel_id),
-        "type": 0,
-        "content": content,
-        "author": user(author_id, bot=author_id == BOT_ID),
-        "embeds": embeds or [],
-        "components": components or [],
-        "attachments": [],
-        "mentions": [],
-        "mention_roles": [],
-        "mention_everyone": False,
-        "pinned": False,
-        "tts": False,
-        "flags": flags,
-        "timestamp": "2026-01-01T00:00:00+00:00",
-        "edited_timestamp": None,
-    }
+def bot_message(body: dict[str, Any], channel_id: int = CHANNEL_ID) -> dict[str, Any]:
+    """A message the bot sent, as Discord would store and return it."""
+    channel = WORLD.channel(channel_id) or Channel(channel_id, "elsewhere", guild_id=GUILD_ID)
+    return payloads.message(channel=channel, author=WORLD.bot, body=body)

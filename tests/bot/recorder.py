@@ -11,7 +11,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .payloads import message, snowflake
+from tests.fakediscord.models import snowflake
+
+from .payloads import BOT_ID, GUILD_ID, bot_message, slash
 
 
 @dataclass
@@ -48,7 +50,10 @@ class Sent:
 
     def as_message(self) -> dict[str, Any]:
         """What Discord would store for this reply, for clicking its buttons later."""
-        return message(content=self.content, embeds=self.embeds, components=self.components)
+        return bot_message(self.reply_body())
+
+    def reply_body(self) -> dict[str, Any]:
+        return {"content": self.content, "embeds": self.embeds, "components": self.components}
 
 
 @dataclass
@@ -68,7 +73,7 @@ class Recorder:
         )
         if route.path.endswith("/callback"):
             kind = entry.body["type"]
-            reply = message(content=entry.content, embeds=entry.embeds, components=entry.components)
+            reply = bot_message(entry.reply_body())
             return {
                 "interaction": {
                     "id": str(route.webhook_id),
@@ -81,7 +86,7 @@ class Recorder:
             }
         if route.method == "DELETE":
             return None
-        return message(content=entry.content, embeds=entry.embeds, components=entry.components)
+        return bot_message(entry.reply_body())
 
     async def http_request(self, route: Any, **kwargs: Any) -> Any:
         payload = kwargs.get("json")
@@ -90,12 +95,12 @@ class Recorder:
         entry = self._record(route.method, route.path, payload, None)
         if route.path.endswith("/threads"):
             return {
-                "id": snowflake(),
+                "id": str(snowflake()),
                 "type": 11,
-                "guild_id": "100",
+                "guild_id": str(GUILD_ID),
                 "name": entry.body.get("name"),
                 "parent_id": str(route.channel_id),
-                "owner_id": "900",
+                "owner_id": str(BOT_ID),
                 "thread_metadata": {
                     "archived": False,
                     "auto_archive_duration": 1440,
@@ -103,12 +108,19 @@ class Recorder:
                     "locked": False,
                 },
             }
-        return message(
-            content=entry.content,
-            embeds=entry.embeds,
-            components=entry.components,
-            channel_id=int(route.channel_id or 0),
-        )
+        return bot_message(entry.reply_body(), channel_id=int(route.channel_id or 0))
 
     def of(self, path_part: str) -> list[Sent]:
         return [entry for entry in self.sent if path_part in entry.path]
+
+
+async def ask(deliver: Any, recorder: Recorder, question: str, **options: Any) -> Sent:
+    """Deliver `/ask question` and return the answer the bot sent, clearing the record."""
+    await deliver(slash("ask", {"question": question}, **options))
+    answer = recorder.sent[-1]
+    recorder.sent.clear()
+    return answer
+
+
+def button_id(answer: Sent, prefix: str) -> str:
+    return next(i for i in answer.custom_ids if i.startswith(prefix))

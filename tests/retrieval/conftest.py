@@ -1,25 +1,23 @@
-"""A small wiki and a fake-embedder build of it, shared by the retrieval tests."""
+"""The fixture wiki copied into a temporary folder, and a fake-embedder build of it."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from retrieval.build import build_index
-from retrieval.config import AnswerSettings, ModelSettings, Settings
-from retrieval.embedder import FakeEmbedder
-from retrieval.service import KnowledgeBase
-
-PAGES = Path(__file__).parent / "pages"
+from retrieval import AnswerSettings, KnowledgeBase, ModelSettings, RetrievalSettings, build_index
+from tests.fakeembedder import FakeEmbedder
+from tests.paths import WIKI
 
 
-def make_settings(tmp_path: Path, **answer: object) -> Settings:
+def make_settings(tmp_path: Path, **answer: object) -> RetrievalSettings:
     content = tmp_path / "content"
     if not content.exists():
-        shutil.copytree(PAGES, content)
-    return Settings(
+        shutil.copytree(WIKI, content)
+    return RetrievalSettings(
         content_dir=content,
         var_dir=tmp_path / "var",
         model=ModelSettings(name="fake"),
@@ -29,7 +27,7 @@ def make_settings(tmp_path: Path, **answer: object) -> Settings:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(tmp_path: Path) -> RetrievalSettings:
     return make_settings(tmp_path)
 
 
@@ -39,7 +37,7 @@ def embedder() -> FakeEmbedder:
 
 
 @pytest.fixture
-def kb(settings: Settings, embedder: FakeEmbedder) -> KnowledgeBase:
+def kb(settings: RetrievalSettings, embedder: FakeEmbedder) -> Iterator[KnowledgeBase]:
     build_index(settings, embedder)
     knowledge_base = KnowledgeBase.open(settings, embedder)
     yield knowledge_base

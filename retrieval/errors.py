@@ -1,0 +1,12 @@
+"""The one base of every error orgbot raises on purpose.
+
+A domain error's message is written for the person who has to act on it: what is wrong,
+where, and the command or setting that fixes it. Front ends print it as it is, in one place
+(the CLI's command group, the bot's error handler); anything else is a bug and is logged.
+"""
+
+from __future__ import annotations
+
+
+class OrgbotError(Exception):
+    """Something a maintainer or operator can fix; `str(error)` says how."""

@@ -1,0 +1,118 @@
+"""One build opened for reading: its faiss index, passages and pages held in memory.
+
+Searching needs the vectors (dense), the FTS5 table (lexical) and the page names a question
+may use; all three are read here once, when a build is opened or reloaded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.embedding import Embedder
+from retrieval.index import store, vectors
+from retrieval.index.manifest import IndexNotReady, Manifest, check_compatible
+from retrieval.models import Page
+from retrieval.wiki.language import content_terms, words
+
+
+class LoadedBuild:
+    """One build opened for reading: faiss index, passages and pages held in memory."""
+
+    def __init__(self, folder: Path, manifest: Manifest, embedder: Embedder) -> None:
+        check_compatible(manifest, embedder)
+        self.folder = folder
+        self.manifest = manifest
+        try:
+            self.index = vectors.load(folder / "index.faiss")
+            vectors.single_query_threads()
+            self._conn = store.connect(folder / "store.sqlite3", readonly=True)
+            self.passages = store.read_passages(self._conn, manifest.dimension)
+            pages = store.read_pages(self._conn)
+        except (RuntimeError, sqlite3.Error, ValueError) as exc:
+            raise IndexNotReady(
+                f"build {manifest.build_id} is damaged ({exc}); "
+                "run `orgbot index build --full` to make a new one"
+            ) from None
+        if self.index.ntotal != len(self.passages):
+            raise IndexNotReady(
+                f"build {manifest.build_id}: index.faiss has {self.index.ntotal} vectors but the "
+                f"store has {len(self.passages)} passages; run `orgbot index build --full`"
+            )
+        self.pages = {slug: page for slug, (page, _) in pages.items()}
+        self.file_hashes = {slug: file_hash for slug, (_, file_hash) in pages.items()}
+        self.matrix = (
+            np.stack([p.vector for p in self.passages])
+            if self.passages
+            else np.zeros((0, manifest.dimension), np.float32)
+        )
+        self.by_slug: dict[str, list[int]] = {}
+        for passage in self.passages:
+            self.by_slug.setdefault(passage.slug, []).append(passage.id)
+        self.versions: dict[str, dict[str, str]] = {}
+        for page in self.pages.values():
+            self.versions.setdefault(page.original_slug, {})[page.lang] = page.slug
+        self.names = _page_names(self.pages.values())
+        self._lock = threading.Lock()
+
+    def version_for(self, original: str, lang: str) -> tuple[str, bool]:
+        """(slug to show, fell back to English) for a page and the asker's language.
+
+        A stub translation does not replace a fuller original: the asker gets the English
+        page, with the fallback said, rather than a page that may not be quoted.
+        """
+        versions = self.versions.get(original, {})
+        wanted = versions.get(lang)
+        if wanted and (
+            self.pages[wanted].status != "stub" or self.pages[original].status == "stub"
+        ):
+            return wanted, False
+        return versions.get("en") or original, True
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.close()
+
+    def lexical(self, question: str, k: int) -> list[int]:
+        """Passage ids ranked by bm25 (title, heading and text weighted 4:2:1)."""
+        terms = content_terms(question)[:32]
+        if not terms:
+            return []
+        query = " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? "
+                "ORDER BY bm25(passages_fts, 4.0, 2.0, 1.0) LIMIT ?",
+                (query, k),
+            ).fetchall()
+        return [int(row[0]) for row in rows]
+
+    def dense(self, query: np.ndarray, k: int) -> list[int]:
+        _, ids = vectors.search(self.index, query.reshape(1, -1), k)
+        return [int(i) for i in ids[0] if i >= 0]
+
+    def exact_pages(self, question: str) -> list[str]:
+        """Original slugs of pages the question names, longest name first."""
+        text = " " + " ".join(words(question)) + " "
+        found = []
+        for name, slug in self.names:
+            if f" {name} " in text and slug not in found:
+                found.append(slug)
+        return found
+
+
+def _page_names(pages: Iterable[Page]) -> list[tuple[str, str]]:
+    names: set[tuple[str, str]] = set()
+    for page in pages:
+        candidates = [page.title, *page.aliases, page.slug.rsplit("/", 1)[-1].replace("-", " ")]
+        for name in candidates:
+            normal = " ".join(words(name))
+            # Single short words ("strike") name too many things to count as a lookup.
+            if len(normal) >= 6 and (" " in normal or len(normal) >= 8):
+                names.add((normal, page.original_slug))
+    return sorted(names, key=lambda pair: -len(pair[0]))

@@ -1,0 +1,1 @@
+"""Search and answers over one build: ranking, fusion, section order, snippets, evaluation."""

@@ -1,0 +1,37 @@
+"""Ways to merge the dense and the lexical ranking into one: a strategy each.
+
+Reciprocal rank fusion needs no calibration of either score; the weighted mix of cosine and
+lexical rank is kept as the measured alternative (both within 0.01 MRR on the question set,
+bench/results/quality.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+# 60 is the usual constant; bench/results/quality.md compares others.
+RRF_K = 60
+# Which strategy `rank` uses for hybrid search.
+FUSION: Literal["rrf", "weighted"] = "rrf"
+DENSE_WEIGHT = 0.7
+
+
+def reciprocal_rank(rankings: Sequence[Sequence[int]], k: int | None = None) -> dict[int, float]:
+    """Each passage id's summed 1 / (k + rank) over the rankings that list it, in first-seen
+    order; `k` defaults to RRF_K as it is when called (the benchmark sweeps it)."""
+    k = RRF_K if k is None else k
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for position, pid in enumerate(ranking):
+            fused[pid] = fused.get(pid, 0.0) + 1.0 / (k + position + 1)
+    return fused
+
+
+def weighted(cosine: dict[int, float], lexical_ids: Sequence[int]) -> dict[int, float]:
+    """Cosine plus a share for lexical rank (1 for the first, falling to 0)."""
+    lexical = {pid: 1 - position / len(lexical_ids) for position, pid in enumerate(lexical_ids)}
+    return {
+        pid: DENSE_WEIGHT * score + (1 - DENSE_WEIGHT) * lexical.get(pid, 0.0)
+        for pid, score in cosine.items()
+    }

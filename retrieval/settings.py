@@ -1,0 +1,59 @@
+"""Retrieval's own settings: where the wiki and the index live, the model, and how to answer.
+
+Plain frozen values with no environment or file access of their own: the front end reads
+`config/orgbot.toml` and `ORGBOT_*` (see `bot.settings`) and passes these in. Relative paths
+are resolved there, against the config file or the working directory, never against the
+installed package.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
+
+
+class Section(BaseModel):
+    """A settings table: a misspelt key (`tresh = 0.4`) fails loudly instead of being ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ModelSettings(Section):
+    name: str = BUNDLED_MODEL
+    # sha256 of model.safetensors, checked on load. Empty means: the published hash for the
+    # bundled model, no check for a model folder of your own.
+    sha256: str = ""
+    # "auto": the ONNX export of the model when there is one (fast start), else torch.
+    runtime: Literal["auto", "onnx", "torch"] = "auto"
+
+
+class AnswerSettings(Section):
+    max_citations: int = Field(default=3, ge=1, le=10)
+    # Cosine similarity the closest passage of the best page must reach to count as an answer.
+    threshold: float = Field(default=0.35, ge=0, le=1, allow_inf_nan=False)
+    see_also_threshold: float = Field(default=0.25, ge=0, le=1, allow_inf_nan=False)
+    include_stubs: bool = False
+    snippet_sentences: int = Field(default=3, ge=1, le=5)
+
+
+class IndexSettings(Section):
+    # Above this many passages the dense index becomes approximate (inverted file).
+    exact_search_limit: int = Field(default=50_000, ge=1)
+
+
+class RetrievalSettings(Section):
+    content_dir: Path = Path("content")
+    var_dir: Path = Path("var")
+    # Public address of the wiki; citations link to base_url + slug + #section when set.
+    base_url: str | None = None
+    model: ModelSettings = ModelSettings()
+    answer: AnswerSettings = AnswerSettings()
+    index: IndexSettings = IndexSettings()
+
+    @property
+    def index_dir(self) -> Path:
+        return self.var_dir / "index"

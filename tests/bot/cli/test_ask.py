@@ -1,0 +1,157 @@
+"""The question-answering commands, run through the real CLI on a fake-embedder wiki."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from tests.paths import WIKI
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    shutil.copytree(WIKI, tmp_path / "content")
+    path = tmp_path / "orgbot.toml"
+    path.write_text(
+        'content_dir = "content"\nvar_dir = "var"\nbase_url = "https://wiki.example.org"\n'
+        '[model]\nname = "fake"\n[answer]\nthreshold = 0.3\nsee_also_threshold = 0.2\n'
+    )
+    return path
+
+
+def run(config: Path, *args: str, stdin: str | None = None):
+    return runner.invoke(app, ["--config", str(config), *args], input=stdin)
+
+
+def test_first_ask_builds_the_index_then_answers_with_json(config: Path) -> None:
+    result = run(config, "ask", "--json", "what is a rent pledge and its signature threshold")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    assert data["answered"] is True
+    assert set(data) >= {"question", "answered", "hits", "latency_ms"}
+    hit = data["hits"][0]
+    assert set(hit) == {"slug", "title", "section", "score", "snippet", "url"}
+    assert hit["slug"] == "rent-pledges"
+    assert hit["url"].startswith("https://wiki.example.org/rent-pledges")
+    assert (config.parent / "var" / "index" / "CURRENT").exists()
+
+
+def test_ask_reads_questions_from_stdin_in_order(config: Path) -> None:
+    run(config, "index", "build")
+    questions = ["house visits door knocking", "", "rent pledge withhold rent", "🙂"]
+    result = run(config, "ask", "--json", "-", stdin="\n".join(questions) + "\n")
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.strip().splitlines()]
+    assert [d["question"] for d in lines] == [
+        "house visits door knocking",
+        "rent pledge withhold rent",
+        "🙂",
+    ]
+    assert [d["answered"] for d in lines] == [True, True, False]
+    assert lines[0]["hits"][0]["slug"] == "house-visits"
+
+
+def test_ask_prints_readable_text(config: Path) -> None:
+    result = run(config, "ask", "house visits")
+    assert result.exit_code == 0, result.output
+    assert "House visits ›" in result.output
+
+
+def test_ask_without_grounded_answer_says_so(config: Path) -> None:
+    result = run(config, "ask", "--lang", "en", "xylophone quantum chromodynamics")
+    assert result.exit_code == 0
+    assert "no grounded answer" in result.output
+
+
+def test_index_status_reports_build_and_changes(config: Path) -> None:
+    assert run(config, "index", "build").exit_code == 0
+    (config.parent / "content" / "rent-pledges.md").write_text(
+        (config.parent / "content" / "rent-pledges.md").read_text() + "\nMore.\n"
+    )
+    result = run(config, "index", "status")
+    assert result.exit_code == 0, result.output
+    assert "fake-256" in result.output
+    assert "1 page(s): rent-pledges" in result.output
+
+
+def test_index_build_with_broken_content_is_one_clear_error(config: Path) -> None:
+    (config.parent / "content" / "bad.md").write_text("---\nkind: method\n---\n")
+    result = run(config, "index", "build")
+    assert result.exit_code == 2
+    assert "bad.md:2" in result.output and "title" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_model_is_one_clear_error(config: Path) -> None:
+    config.write_text(config.read_text().replace('name = "fake"', 'name = "/no/such/model"'))
+    result = run(config, "ask", "anything")
+    assert result.exit_code == 2
+    assert "not a local folder" in result.output
+
+
+def test_eval_reports_all_three_modes(config: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    rows = [
+        {"id": "a", "question": "house visits door", "slugs": ["house-visits"]},
+        {"id": "b", "question": "rent pledge withhold", "slugs": ["rent-pledges"]},
+        {"id": "c", "question": "xylophone chromodynamics", "answerable": False, "slugs": []},
+    ]
+    questions.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    result = run(config, "eval", str(questions), "--json")
+    assert result.exit_code == 0, result.output
+    reports = json.loads(result.stdout)
+    assert [r["mode"] for r in reports] == ["hybrid", "lexical", "dense"]
+    hybrid = reports[0]
+    assert hybrid["recall"]["1"] == 1.0 and hybrid["mrr"] == 1.0
+    assert hybrid["no_answer_recall"] == 1.0
+
+
+def test_eval_names_the_bad_line(config: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"question": "ok", "slugs": []}\nnot json\n')
+    result = run(config, "eval", str(questions))
+    assert result.exit_code == 2
+    assert "q.jsonl:2" in result.output
+
+
+def test_summarize_dry_run_then_write(config: Path) -> None:
+    page = config.parent / "content" / "house-visits.md"
+    page.write_text(page.read_text().replace("A house visit is an organiser", "TBD. An organiser"))
+    dry = run(config, "content", "summarize")
+    assert dry.exit_code == 0, dry.output
+    assert "house-visits.md" in dry.output and "Dry run" in dry.output
+    assert "TBD" in page.read_text()
+    wrote = run(config, "content", "summarize", "--write")
+    assert wrote.exit_code == 0
+    assert "summary_source: extracted" in page.read_text()
+
+
+def test_chat_answers_until_quit(config: Path) -> None:
+    run(config, "index", "build")
+    result = run(config, "chat", stdin="house visits door knocking\n\nquit\nnever asked\n")
+    assert result.exit_code == 0, result.output
+    assert "House visits ›" in result.output
+    assert result.output.count("ms") == 1  # one answer: the blank line is skipped, quit stops
+
+
+def test_lang_option_is_normalised_and_checked(config: Path) -> None:
+    run(config, "index", "build")
+    upper = run(config, "ask", "--json", "--lang", "DE", "Organizerin klingelt an der Tür")
+    assert upper.exit_code == 0, upper.output
+    assert json.loads(upper.stdout.splitlines()[-1])["hits"][0]["slug"] == "de/house-visits"
+    unknown = run(config, "ask", "--lang", "xx", "anything")
+    assert unknown.exit_code == 2 and "unknown language 'xx'" in unknown.output
+
+
+def test_crlf_input_lines_are_clean_questions(config: Path) -> None:
+    run(config, "index", "build")
+    result = run(config, "ask", "--json", "-", stdin="house visits door\r\nrent pledge\r\n")
+    questions = [json.loads(line)["question"] for line in result.stdout.strip().splitlines()]
+    assert questions == ["house visits door", "rent pledge"]

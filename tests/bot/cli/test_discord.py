@@ -1,0 +1,48 @@
+"""`orgbot run` / `orgbot sync` on the command line: clean errors, commands pushed to Discord."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.cli.discord import push_commands
+from bot.settings import Settings
+from tests.fakediscord.harness import running_fake
+
+runner = CliRunner()
+
+
+def test_run_without_a_token_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    result = runner.invoke(app, ["run"])
+    assert result.exit_code == 2
+    assert "no Discord token" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_shard_ids_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", "not-a-real-token")
+    result = runner.invoke(app, ["run", "--shard-ids", "0,5", "--shard-count", "2"])
+    assert result.exit_code == 2
+    assert "--shard-ids must lie in 0..1" in result.output
+    assert "not-a-real-token" not in result.output
+
+
+async def test_sync_registers_every_command_without_loading_the_model(
+    settings: Settings, tmp_path: Path
+) -> None:
+    settings = settings.model_copy(
+        update={"bot": settings.bot.model_copy(update={"var_dir": tmp_path})}
+    )
+    async with running_fake() as fake:
+        names = await push_commands(settings, fake.token, None)
+        guild = fake.world.guild.id
+        guild_names = await push_commands(settings, fake.token, guild)
+
+    expected = {"ask", "case", "kb", "method", "page", "source", "thinker"}
+    assert set(names) == expected
+    assert set(guild_names) == expected
+    assert {c["name"] for c in fake.state.commands[guild]} == expected

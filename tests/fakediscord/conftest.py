@@ -1,3 +1,0 @@
-from tests.fakediscord.fixtures import fake_bot
-
-__all__ = ["fake_bot"]
