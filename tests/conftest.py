@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval import KnowledgeBase, ModelSettings, RetrievalSettings, build_index, load_embedder
-from retrieval.embedding import Embedder
+from retrieval import Encoders, KnowledgeBase, ModelSettings, RetrievalSettings, build_index
+from retrieval.embedding import Embedder, load_embedder
 from retrieval.embedding.model_files import model_source
 from retrieval.embedding.onnx_runtime import OnnxEmbedder, export, export_folder
 from tests import fakeembedder
@@ -40,7 +40,7 @@ def bundled_var(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def model(bundled_var: Path) -> Embedder:
     """The bundled model on sentence-transformers (torch)."""
-    return load_embedder(bundled_settings(bundled_var, runtime="torch"))
+    return load_embedder(bundled_settings(bundled_var, runtime="torch").model, bundled_var)
 
 
 @pytest.fixture(scope="session")
@@ -49,13 +49,21 @@ def onnx_model(bundled_var: Path) -> Embedder:
     settings = bundled_settings(bundled_var)
     folder, name, sha = model_source(settings.model)
     export(folder, export_folder(bundled_var, name, sha), sha)
-    embedder = load_embedder(settings)
+    embedder = load_embedder(settings.model, bundled_var)
     assert isinstance(embedder, OnnxEmbedder)
     return embedder
 
 
 @pytest.fixture(scope="session")
-def bundled_kb(onnx_model: Embedder, bundled_var: Path) -> KnowledgeBase:
+def multilingual(bundled_var: Path) -> Embedder:
+    """The bundled multilingual encoder (USE v3)."""
+    return load_embedder(bundled_settings(bundled_var).multilingual, bundled_var)
+
+
+@pytest.fixture(scope="session")
+def bundled_kb(onnx_model: Embedder, multilingual: Embedder, bundled_var: Path) -> KnowledgeBase:
+    """The bundled wiki built and searched with both bundled encoders, as by default."""
     settings = bundled_settings(bundled_var)
-    build_index(settings, onnx_model)
-    return KnowledgeBase.open(settings, onnx_model)
+    encoders = Encoders(onnx_model, multilingual)
+    build_index(settings, encoders)
+    return KnowledgeBase.open(settings, encoders)

@@ -14,7 +14,7 @@ from retrieval import (
     Question,
     RetrievalSettings,
     current_build,
-    load_embedder,
+    load_encoders,
 )
 
 from .app import app, console, err_console, fail, state
@@ -29,11 +29,11 @@ LangOption = Annotated[
 
 def open_knowledge_base(settings: RetrievalSettings) -> KnowledgeBase:
     """Open the current build, building one first when there is none."""
-    embedder = load_embedder(settings)
+    encoders = load_encoders(settings)
     if current_build(settings.index_dir) is None:
         err_console.print("No index yet: building one from content/ (first run only).")
-        run_build(settings, embedder, full=False)
-    return KnowledgeBase.open(settings, embedder)
+        run_build(settings, encoders, full=False)
+    return KnowledgeBase.open(settings, encoders)
 
 
 def checked_lang(lang: str) -> str:

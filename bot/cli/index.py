@@ -17,17 +17,17 @@ from rich.table import Table
 
 from retrieval import (
     BuildReport,
-    Embedder,
+    Encoders,
     KnowledgeBase,
     RetrievalSettings,
     build_index,
-    load_embedder,
+    load_encoders,
 )
 
 from .app import console, index_app, state
 
 
-def run_build(settings: RetrievalSettings, embedder: Embedder, *, full: bool) -> BuildReport:
+def run_build(settings: RetrievalSettings, encoders: Encoders, *, full: bool) -> BuildReport:
     """Build with a progress bar."""
     columns = (
         TextColumn("embedding passages"),
@@ -45,7 +45,7 @@ def run_build(settings: RetrievalSettings, embedder: Embedder, *, full: bool) ->
             rate = f"{speed:.0f} passages/s" if speed else ""
             progress.update(task, completed=done, total=total, rate=rate)
 
-        return build_index(settings, embedder, full=full, progress=advance)
+        return build_index(settings, encoders, full=full, progress=advance)
 
 
 @index_app.command("build")
@@ -63,7 +63,7 @@ def build(
     Example: orgbot index build
     """
     settings = state(ctx).settings.retrieval
-    report = run_build(settings, load_embedder(settings), full=full)
+    report = run_build(settings, load_encoders(settings), full=full)
     console.print(
         f"[green]built[/green] {report.build_id}: {report.pages} pages, {report.passages} "
         f"passages ({report.embedded} embedded, {report.reused} reused) in "
@@ -78,11 +78,12 @@ def status(ctx: typer.Context) -> None:
     Example: orgbot index status
     """
     settings = state(ctx).settings.retrieval
-    info = KnowledgeBase.open(settings, load_embedder(settings)).status()
+    info = KnowledgeBase.open(settings, load_encoders(settings)).status()
     table = Table(show_header=False, box=None)
     table.add_row("build", info.build_id)
     table.add_row("built at", info.built_at)
-    table.add_row("model", f"{info.model} ({info.dimension} dimensions)")
+    for name, dimension in info.models:
+        table.add_row("model", f"{name} ({dimension} dimensions)")
     table.add_row("pages", str(info.pages))
     table.add_row("passages", str(info.passages))
     table.add_row("size on disk", f"{info.size_bytes / 1e6:.1f} MB")

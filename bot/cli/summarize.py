@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from retrieval import load_embedder, load_pages, needs_summary, summarize, write_summary
+from retrieval import load_encoders, load_pages, needs_summary, summarize, write_summary
 
 from .app import console, content_app, fail, state
 
@@ -39,10 +39,12 @@ def summarize_command(
     if not todo:
         console.print("Every page has a written summary; nothing to do.")
         return
-    embedder = load_embedder(settings)
+    encoders = load_encoders(settings)
     written = 0
     for page in todo:
-        proposal = summarize(page, embedder)
+        # A translation's sentences are compared by the encoder that reads its language.
+        embedder = encoders.multilingual if page.lang != "en" else None
+        proposal = summarize(page, embedder or encoders.english)
         if proposal is None:
             console.print(f"[yellow]{page.path}[/yellow]: too little prose to extract from; "
                           "write the summary by hand")  # fmt: skip

@@ -38,7 +38,11 @@ def status_embed(
             "value": f"{status.built_at}\n({age(status.built_at, now)})",
             "inline": True,
         },
-        {"name": "Model", "value": f"{status.model} ({status.dimension} dims)", "inline": True},
+        {
+            "name": "Model",
+            "value": " + ".join(f"{name} ({dims} dims)" for name, dims in status.models),
+            "inline": True,
+        },
         {"name": "Pages", "value": str(status.pages), "inline": True},
         {"name": "Passages", "value": str(status.passages), "inline": True},
         {"name": "Size", "value": f"{status.size_bytes / 1e6:.1f} MB", "inline": True},

@@ -1,51 +1,98 @@
 """Encoders that turn text into vectors, behind one small interface (`base.Embedder`).
 
-One module per backend: `sentence_transformer` (torch) and `onnx_runtime` (the same weights,
-exported for a fast start). `load_embedder` picks the one the settings name; other backends
-(the test suite's fake, say) are added with `register`, the same way the real ones are.
+One module per backend: `sentence_transformer` (torch), `onnx_runtime` (the same weights,
+exported for a fast start) and `universal` (the multilingual USE v3, numpy only). An index is
+built with one encoder per role: `english` (the `[model]` setting) and, unless turned off,
+`multilingual`. `load_encoders` picks them from the settings; other backends (the test
+suite's fake, say) are added with `register`, the same way the real ones are.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from retrieval.embedding import universal
 from retrieval.embedding.base import Embedder, ModelError
 from retrieval.embedding.model_files import model_source
 from retrieval.embedding.onnx_runtime import ExportError, OnnxEmbedder, export, export_folder
 from retrieval.embedding.sentence_transformer import SentenceTransformerEmbedder
-from retrieval.settings import RetrievalSettings
+from retrieval.settings import BUNDLED_MULTILINGUAL, ModelSettings, RetrievalSettings
 
-__all__ = ["Embedder", "ModelError", "export_onnx", "load_embedder", "register"]
+__all__ = [
+    "ENGLISH",
+    "MULTILINGUAL",
+    "Embedder",
+    "Encoders",
+    "ModelError",
+    "export_models",
+    "load_embedder",
+    "load_encoders",
+    "register",
+]
 
-Loader = Callable[[RetrievalSettings], Embedder]
+ENGLISH = "english"
+MULTILINGUAL = "multilingual"
+
+Loader = Callable[[ModelSettings, Path], Embedder]
 _REGISTERED: dict[str, Loader] = {}
 
 
+@dataclass(frozen=True)
+class Encoders:
+    """The encoders an index is built and searched with, by role."""
+
+    english: Embedder
+    multilingual: Embedder | None = None
+
+    def roles(self) -> Iterator[tuple[str, Embedder]]:
+        yield ENGLISH, self.english
+        if self.multilingual is not None:
+            yield MULTILINGUAL, self.multilingual
+
+    @classmethod
+    def of(cls, encoders: Encoders | Embedder) -> Encoders:
+        """`encoders` as they are, or one encoder as the English role alone."""
+        return encoders if isinstance(encoders, Encoders) else cls(encoders)
+
+
 def register(name: str, loader: Loader) -> None:
-    """Make `[model] name = "<name>"` (or `"<name>-<anything>"`) load with `loader`."""
+    """Make `name = "<name>"` (or `"<name>-<anything>"`) in a model setting load with
+    `loader`, which gets that setting and the `var/` folder."""
     _REGISTERED[name] = loader
 
 
-def load_embedder(settings: RetrievalSettings) -> Embedder:
-    """The embedder the settings name, on the fastest runtime available for it.
+def load_encoders(settings: RetrievalSettings) -> Encoders:
+    """The English encoder and, unless `[multilingual] name` is empty, the multilingual one."""
+    multilingual = settings.multilingual
+    return Encoders(
+        load_embedder(settings.model, settings.var_dir),
+        load_embedder(multilingual, settings.var_dir) if multilingual.name else None,
+    )
 
-    With `runtime = "auto"` an ONNX export of the same weights is used when one exists
-    (`orgbot model export`), sentence-transformers otherwise.
+
+def load_embedder(model: ModelSettings, var_dir: Path) -> Embedder:
+    """The encoder one model setting names, on the fastest runtime available for it.
+
+    With `runtime = "auto"` a sentence-transformers model runs on its ONNX export when one
+    exists (`orgbot model export`), on sentence-transformers otherwise.
     """
-    name = settings.model.name
+    name = model.name
     for prefix, loader in _REGISTERED.items():
         if name == prefix or name.startswith(prefix + "-"):
-            return loader(settings)
-    folder, label, sha = model_source(settings.model)
-    runtime = settings.model.runtime
-    if runtime != "torch":
+            return loader(model, var_dir)
+    if name == BUNDLED_MULTILINGUAL:
+        return universal.UniversalEncoder(var_dir, sha256=model.sha256, threads=model.threads)
+    folder, label, sha = model_source(model)
+    if model.runtime != "torch":
         try:
-            return OnnxEmbedder(folder, export_folder(settings.var_dir, label, sha), label, sha)
+            return OnnxEmbedder(folder, export_folder(var_dir, label, sha), label, sha)
         except ExportError as exc:
-            if runtime == "onnx":
+            if model.runtime == "onnx":
                 raise ModelError(str(exc)) from None
     return SentenceTransformerEmbedder(folder, label, sha)
 
@@ -62,25 +109,42 @@ CHECK_SENTENCES = [
 MAX_EXPORT_DIFFERENCE = 1e-4
 
 
-def export_onnx(settings: RetrievalSettings) -> tuple[float, float]:
-    """Export the configured model to ONNX, then compare it with sentence-transformers.
+def export_models(settings: RetrievalSettings) -> list[tuple[str, float, float]]:
+    """Fast-start copies of the configured encoders under `var/models/`.
 
-    Returns (seconds the export took, largest difference between the two runtimes' vectors);
-    an export that differs by more than MAX_EXPORT_DIFFERENCE is refused with ModelError.
+    A sentence-transformers model is exported to ONNX and compared with sentence-transformers
+    (refused with ModelError if they differ by more than MAX_EXPORT_DIFFERENCE); the
+    multilingual encoder's weights are written uncompressed and compared with the packaged
+    ones. Returns (encoder, seconds, largest difference) for each.
     """
-    try:
-        folder, name, sha = model_source(settings.model)
-        out = export_folder(settings.var_dir, name, sha)
+    done = []
+    for model in (settings.model, settings.multilingual):
+        if not model.name or any(
+            model.name == p or model.name.startswith(p + "-") for p in _REGISTERED
+        ):
+            continue
         started = time.perf_counter()
-        export(folder, out, sha)
-        seconds = time.perf_counter() - started
-        fast = OnnxEmbedder(folder, out, name, sha).embed(CHECK_SENTENCES)
-    except ExportError as exc:
-        raise ModelError(str(exc)) from None
-    slow = SentenceTransformerEmbedder(folder, name, sha).embed(CHECK_SENTENCES)
-    difference = float(np.abs(fast - slow).max())
-    if difference > MAX_EXPORT_DIFFERENCE:
-        raise ModelError(
-            f"the ONNX export differs from sentence-transformers by {difference:.2g}; not used"
-        )
-    return seconds, difference
+        if model.name == BUNDLED_MULTILINGUAL:
+            written = universal.export(settings.var_dir, model.sha256)
+            seconds = time.perf_counter() - started
+            fast = load_embedder(model, settings.var_dir)
+            slow: Embedder = universal.UniversalEncoder(None, sha256=model.sha256)
+        else:
+            try:
+                folder, name, sha = model_source(model)
+                out = export_folder(settings.var_dir, name, sha)
+                written = export(folder, out, sha)
+                seconds = time.perf_counter() - started
+                fast = OnnxEmbedder(folder, out, name, sha)
+            except ExportError as exc:
+                raise ModelError(str(exc)) from None
+            slow = SentenceTransformerEmbedder(folder, name, sha)
+        difference = float(np.abs(fast.embed(CHECK_SENTENCES) - slow.embed(CHECK_SENTENCES)).max())
+        if difference > MAX_EXPORT_DIFFERENCE:
+            written.unlink()  # an export that does not match must never be picked up
+            raise ModelError(
+                f"the fast-start copy of {fast.name} differs from the original by "
+                f"{difference:.2g}; it was removed and the original will be used"
+            )
+        done.append((fast.name, seconds, difference))
+    return done

@@ -22,14 +22,14 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.embedding import Embedder
+from retrieval.embedding import Embedder, Encoders
 from retrieval.errors import OrgbotError
 from retrieval.index import store, vectors
 from retrieval.index.manifest import (
     CURRENT,
+    EncoderFacts,
     IndexNotReady,
     Manifest,
-    compatible,
     current_build,
     write_pointer,
 )
@@ -70,23 +70,30 @@ def content_digest(folder: Path) -> tuple[str, dict[str, str]]:
 
 def build_index(
     settings: RetrievalSettings,
-    embedder: Embedder,
+    encoders: Encoders | Embedder,
     *,
     full: bool = False,
     progress: Progress | None = None,
 ) -> BuildReport:
+    """Build from `settings.content_dir` with each encoder, reusing the vectors of unchanged
+    passages from the current build (unless `full`), and switch to the new build."""
     started = time.perf_counter()
+    roles = dict(Encoders.of(encoders).roles())
     loaded = load_pages(settings.content_dir)
     _refuse_broken_content(loaded, settings.content_dir)
     digest, file_hashes = content_digest(settings.content_dir)
     titles = {page.slug: page.title for page in loaded.pages}
     chunks = [chunk for page in loaded.pages for chunk in split_page(page)]
-    keys = [_text_key(embedder, chunk.embed_text(titles[chunk.slug])) for chunk in chunks]
-    cache = {} if full else _reusable_vectors(settings.index_dir, embedder)
-    missing = [i for i, key in enumerate(keys) if key not in cache]
-    cache.update(
-        _embed(embedder, [chunks[i] for i in missing], [keys[i] for i in missing], titles, progress)
-    )
+    texts = [chunk.embed_text(titles[chunk.slug]) for chunk in chunks]
+    cache = {} if full else _reusable_vectors(settings.index_dir)
+    keys = {role: [_text_key(e, text) for text in texts] for role, e in roles.items()}
+    todo = {role: [i for i, key in enumerate(keys[role]) if key not in cache] for role in roles}
+    embedded = sorted({i for missing in todo.values() for i in missing})
+    counter = _Counter(sum(map(len, todo.values())), progress)
+    for role, embedder in roles.items():
+        missing = todo[role]
+        fresh = _embed(embedder, [chunks[i] for i in missing], [texts[i] for i in missing], counter)
+        cache.update(zip((keys[role][i] for i in missing), fresh, strict=True))
 
     # Sortable to the microsecond: pruning keeps the newest builds by name.
     now = dt.datetime.now(dt.UTC)
@@ -98,12 +105,16 @@ def build_index(
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         try:
-            count = _write_build(tmp, loaded, chunks, keys, cache, titles, file_hashes, settings)
+            rows = [
+                _stored(pid, chunk, {role: cache[keys[role][pid]] for role in roles})
+                for pid, chunk in enumerate(chunks)
+            ]
+            _write_build(tmp, loaded, rows, titles, file_hashes, list(roles), settings)
             manifest = Manifest(
                 build_id=build_id, created_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                model=embedder.name, weights_sha256=embedder.weights_sha256,
-                dimension=embedder.dimension, content_digest=digest, pages=len(loaded.pages),
-                passages=count, schema=store.SCHEMA_VERSION, version=__version__,
+                encoders={role: EncoderFacts.of(e) for role, e in roles.items()},
+                content_digest=digest, pages=len(loaded.pages), passages=len(rows),
+                schema=store.SCHEMA_VERSION, version=__version__,
             )  # fmt: skip
             manifest.write(tmp)
             final = root / build_id
@@ -115,8 +126,15 @@ def build_index(
         write_pointer(root, build_id)
         _prune(root, keep=KEEP_BUILDS)
     return BuildReport(
-        build_id, final, len(loaded.pages), count, len(missing), len(chunks) - len(missing),
+        build_id, final, len(loaded.pages), len(rows), len(embedded), len(rows) - len(embedded),
         time.perf_counter() - started,
+    )  # fmt: skip
+
+
+def _stored(pid: int, chunk: Chunk, by_role: dict[str, store.Vectors]) -> store.StoredPassage:
+    return store.StoredPassage(
+        pid, chunk.slug, chunk.section, chunk.anchor, chunk.position, chunk.text,
+        tuple(sentences(chunk.text)), by_role,
     )  # fmt: skip
 
 
@@ -139,80 +157,74 @@ def _text_key(embedder: Embedder, text: str) -> str:
     return hashlib.sha256(f"{embedder.name}\0{SPLIT_VERSION}\0{text}".encode()).hexdigest()
 
 
-Vectors = tuple[np.ndarray, tuple[str, ...], np.ndarray]
-
-
-def _reusable_vectors(root: Path, embedder: Embedder) -> dict[str, Vectors]:
-    """Vectors of the current build, by text key, when it was made with this model."""
+def _reusable_vectors(root: Path) -> dict[str, store.Vectors]:
+    """Every encoder's vectors in the current build, by text key (which names the encoder)."""
     try:
         found = current_build(root)
     except IndexNotReady:  # a dangling or damaged current build only costs the reuse
         return {}
-    if found is None or not compatible(found[1], embedder):
+    if found is None or found[1].schema != store.SCHEMA_VERSION:
         return {}
+    dimensions = {role: facts.dimension for role, facts in found[1].encoders.items()}
     try:
         with contextlib.closing(store.connect(found[0] / "store.sqlite3", readonly=True)) as conn:
-            rows = store.read_passages(conn, embedder.dimension)
+            rows = store.read_passages(conn, dimensions)
     except Exception:  # a damaged old build only costs us the reuse
         return {}
-    return {row.text_hash: (row.vector, row.sentences, row.sentence_vectors) for row in rows}
+    return {v.text_key: v for row in rows for v in row.vectors.values()}
+
+
+class _Counter:
+    """Progress over every encoder's passages: one bar for the whole build."""
+
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.total, self.done, self.progress = total, 0, progress
+
+    def add(self, count: int) -> None:
+        self.done += count
+        if self.progress:
+            self.progress(self.done, self.total)
 
 
 def _embed(
-    embedder: Embedder, chunks: list[Chunk], keys: list[str], titles: dict[str, str],
-    progress: Progress | None, batch: int = 64,
-) -> dict[str, Vectors]:  # fmt: skip
-    out: dict[str, Vectors] = {}
+    embedder: Embedder, chunks: list[Chunk], texts: list[str], counter: _Counter,
+    batch: int = 64,
+) -> list[store.Vectors]:  # fmt: skip
+    """Each chunk's vectors: its text with title and heading, and each of its sentences."""
+    out: list[store.Vectors] = []
     for start in range(0, len(chunks), batch):
         part = chunks[start : start + batch]
-        split = [tuple(sentences(chunk.text)) for chunk in part]
+        split = [sentences(chunk.text) for chunk in part]
         flat = [s for group in split for s in group]
-        vecs = embedder.embed([c.embed_text(titles[c.slug]) for c in part] + flat)
-        sentence_vecs = vecs[len(part) :]
-        offset = 0
-        for i, _chunk in enumerate(part):
-            n = len(split[i])
-            out[keys[start + i]] = (vecs[i], split[i], sentence_vecs[offset : offset + n])
-            offset += n
-        if progress:
-            progress(min(start + batch, len(chunks)), len(chunks))
+        vecs = embedder.embed(texts[start : start + batch] + flat)
+        offset = len(part)
+        for i, group in enumerate(split):
+            key = _text_key(embedder, texts[start + i])
+            out.append(store.Vectors(key, vecs[i], vecs[offset : offset + len(group)]))
+            offset += len(group)
+        counter.add(len(part))
     return out
 
 
 def _write_build(
-    folder: Path, loaded: LoadResult, chunks: list[Chunk], keys: list[str],
-    cache: dict[str, Vectors], titles: dict[str, str], file_hashes: dict[str, str],
-    settings: RetrievalSettings,
-) -> int:  # fmt: skip
+    folder: Path, loaded: LoadResult, rows: list[store.StoredPassage], titles: dict[str, str],
+    file_hashes: dict[str, str], roles: list[str], settings: RetrievalSettings,
+) -> None:  # fmt: skip
     conn = store.create(folder / "store.sqlite3")
     try:
         with conn:
             for page in loaded.pages:
                 store.write_page(conn, page, file_hashes.get(page.slug, ""))
-            rows = []
-            for pid, (chunk, key) in enumerate(zip(chunks, keys, strict=True)):
-                vector, sents, sentence_vectors = cache[key]
-                rows.append(
-                    store.StoredPassage(
-                        pid,
-                        chunk.slug,
-                        chunk.section,
-                        chunk.anchor,
-                        chunk.position,
-                        chunk.text,
-                        key,
-                        vector,
-                        sents,
-                        sentence_vectors,
-                    )
-                )
             store.write_passages(conn, rows, titles)
     finally:
         conn.close()
-    matrix = np.stack([row.vector for row in rows]) if rows else np.zeros((0, 1), np.float32)
-    index = vectors.make_index(matrix, settings.index.exact_search_limit)
-    vectors.save(index, folder / "index.faiss")
-    return len(rows)
+    for role in roles:
+        matrix = (
+            np.stack([row.vectors[role].vector for row in rows])
+            if rows else np.zeros((0, 1), np.float32)
+        )  # fmt: skip
+        index = vectors.make_index(matrix, settings.index.exact_search_limit)
+        vectors.save(index, folder / vectors.index_file(role))
 
 
 @contextlib.contextmanager

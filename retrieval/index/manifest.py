@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -26,17 +27,34 @@ class _ModelFacts(Protocol):
 
 
 @dataclass(frozen=True)
-class Manifest:
-    build_id: str
-    created_at: str
+class EncoderFacts:
+    """What a build records of one encoder, so a reader can refuse vectors of another."""
+
     model: str
     weights_sha256: str
     dimension: int
+
+    @classmethod
+    def of(cls, model: _ModelFacts) -> EncoderFacts:
+        return cls(model.name, model.weights_sha256, model.dimension)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    build_id: str
+    created_at: str
+    # By role ("english", "multilingual"): each has its own vectors and faiss index.
+    encoders: dict[str, EncoderFacts]
     content_digest: str
     pages: int
     passages: int
     schema: int
     version: str
+
+    @property
+    def models(self) -> str:
+        """The encoders' names, for status displays."""
+        return " + ".join(facts.model for facts in self.encoders.values())
 
     def write(self, folder: Path) -> None:
         text = json.dumps(dataclasses.asdict(self), indent=2)
@@ -47,11 +65,19 @@ class Manifest:
         path = folder / "manifest.json"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and "encoders" not in data and "schema" in data:
+                raise IndexNotReady(
+                    f"build {folder.name} was made by an older orgbot (store schema "
+                    f"{data['schema']}); {REBUILD}"
+                )
+            data["encoders"] = {
+                role: EncoderFacts(**facts) for role, facts in data["encoders"].items()
+            }
             return cls(**data)
         except FileNotFoundError:
             raise IndexNotReady(f"build {folder.name} has no manifest.json; {REBUILD}") from None
-        except (ValueError, TypeError) as exc:
-            raise IndexNotReady(f"{path} is damaged ({exc}); {REBUILD}") from None
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise IndexNotReady(f"{path} is damaged ({exc!r}); {REBUILD}") from None
 
 
 def write_pointer(root: Path, build_id: str) -> None:
@@ -76,16 +102,10 @@ def current_build(root: Path) -> tuple[Path, Manifest] | None:
     return folder, Manifest.read(folder)
 
 
-def compatible(manifest: Manifest, model: _ModelFacts) -> bool:
-    try:
-        check_compatible(manifest, model)
-    except IndexNotReady:
-        return False
-    return True
-
-
-def check_compatible(manifest: Manifest, model: _ModelFacts) -> None:
-    """Refuse a build made with another model or schema, saying how to rebuild."""
+def check_compatible(manifest: Manifest, encoders: Mapping[str, _ModelFacts]) -> None:
+    """Refuse a build made with another schema, or without the vectors of one of the
+    encoders in use, saying how to rebuild. Vectors of an encoder no longer in use are
+    simply not read."""
     from retrieval.index.store import SCHEMA_VERSION
 
     if manifest.schema != SCHEMA_VERSION:
@@ -93,14 +113,21 @@ def check_compatible(manifest: Manifest, model: _ModelFacts) -> None:
             f"build {manifest.build_id} uses store schema {manifest.schema}, this orgbot reads "
             f"schema {SCHEMA_VERSION}; {REBUILD}"
         )
-    if (manifest.model, manifest.weights_sha256) != (model.name, model.weights_sha256):
-        raise IndexNotReady(
-            f"build {manifest.build_id} was made with model {manifest.model} "
-            f"({manifest.weights_sha256[:12]}), but the configured model is {model.name} "
-            f"({model.weights_sha256[:12]}); {REBUILD}"
-        )
-    if manifest.dimension != model.dimension:
-        raise IndexNotReady(
-            f"build {manifest.build_id} has {manifest.dimension}-dimensional vectors, the model "
-            f"makes {model.dimension}; {REBUILD}"
-        )
+    for role, model in encoders.items():
+        built = manifest.encoders.get(role)
+        if built is None:
+            raise IndexNotReady(
+                f"build {manifest.build_id} was made without the {role} encoder ({model.name}) "
+                f"the settings now use; {REBUILD}"
+            )
+        if (built.model, built.weights_sha256) != (model.name, model.weights_sha256):
+            raise IndexNotReady(
+                f"build {manifest.build_id} was made with {role} model {built.model} "
+                f"({built.weights_sha256[:12]}), but the configured one is {model.name} "
+                f"({model.weights_sha256[:12]}); {REBUILD}"
+            )
+        if built.dimension != model.dimension:
+            raise IndexNotReady(
+                f"build {manifest.build_id} has {built.dimension}-dimensional {role} vectors, "
+                f"the model makes {model.dimension}; {REBUILD}"
+            )

@@ -1,7 +1,7 @@
-"""One build opened for reading: its faiss index, passages and pages held in memory.
+"""One build opened for reading: its faiss indexes, passages and pages held in memory.
 
-Searching needs the vectors (dense), the FTS5 table (lexical) and the page names a question
-may use; all three are read here once, when a build is opened or reloaded.
+Searching needs each encoder's vectors (dense), the FTS5 table (lexical) and the page names a
+question may use; all are read here once, when a build is opened or reloaded.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.embedding import Embedder
+from retrieval.embedding import Embedder, Encoders
 from retrieval.index import store, vectors
 from retrieval.index.manifest import IndexNotReady, Manifest, check_compatible
 from retrieval.models import Page
@@ -22,35 +22,41 @@ from retrieval.wiki.language import content_terms, words
 
 
 class LoadedBuild:
-    """One build opened for reading: faiss index, passages and pages held in memory."""
+    """One build opened for reading, with the vectors of the encoders in use."""
 
-    def __init__(self, folder: Path, manifest: Manifest, embedder: Embedder) -> None:
-        check_compatible(manifest, embedder)
+    def __init__(self, folder: Path, manifest: Manifest, encoders: Encoders | Embedder) -> None:
+        roles = dict(Encoders.of(encoders).roles())
+        check_compatible(manifest, roles)
         self.folder = folder
         self.manifest = manifest
+        self.roles = tuple(roles)
+        dimensions = {role: manifest.encoders[role].dimension for role in roles}
         try:
-            self.index = vectors.load(folder / "index.faiss")
+            self.indexes = {role: vectors.load(folder / vectors.index_file(role)) for role in roles}
             vectors.single_query_threads()
             self._conn = store.connect(folder / "store.sqlite3", readonly=True)
-            self.passages = store.read_passages(self._conn, manifest.dimension)
+            self.passages = store.read_passages(self._conn, dimensions)
             pages = store.read_pages(self._conn)
-        except (RuntimeError, sqlite3.Error, ValueError) as exc:
+        except (RuntimeError, sqlite3.Error, ValueError, KeyError) as exc:
             raise IndexNotReady(
                 f"build {manifest.build_id} is damaged ({exc}); "
                 "run `orgbot index build --full` to make a new one"
             ) from None
-        if self.index.ntotal != len(self.passages):
-            raise IndexNotReady(
-                f"build {manifest.build_id}: index.faiss has {self.index.ntotal} vectors but the "
-                f"store has {len(self.passages)} passages; run `orgbot index build --full`"
-            )
+        for role, index in self.indexes.items():
+            if index.ntotal != len(self.passages):
+                raise IndexNotReady(
+                    f"build {manifest.build_id}: {vectors.index_file(role)} has {index.ntotal} "
+                    f"vectors but the store has {len(self.passages)} passages; "
+                    "run `orgbot index build --full`"
+                )
         self.pages = {slug: page for slug, (page, _) in pages.items()}
         self.file_hashes = {slug: file_hash for slug, (_, file_hash) in pages.items()}
-        self.matrix = (
-            np.stack([p.vector for p in self.passages])
+        self.matrices = {
+            role: np.stack([p.vectors[role].vector for p in self.passages])
             if self.passages
-            else np.zeros((0, manifest.dimension), np.float32)
-        )
+            else np.zeros((0, dimensions[role]), np.float32)
+            for role in roles
+        }
         self.by_slug: dict[str, list[int]] = {}
         for passage in self.passages:
             self.by_slug.setdefault(passage.slug, []).append(passage.id)
@@ -92,8 +98,8 @@ class LoadedBuild:
             ).fetchall()
         return [int(row[0]) for row in rows]
 
-    def dense(self, query: np.ndarray, k: int) -> list[int]:
-        _, ids = vectors.search(self.index, query.reshape(1, -1), k)
+    def dense(self, role: str, query: np.ndarray, k: int) -> list[int]:
+        _, ids = vectors.search(self.indexes[role], query.reshape(1, -1), k)
         return [int(i) for i in ids[0] if i >= 0]
 
     def exact_pages(self, question: str) -> list[str]:

@@ -1,6 +1,7 @@
-"""The SQLite half of a build: pages, passages with their vectors, and an FTS5 table.
+"""The SQLite half of a build: pages, passages, their vectors by encoder, and an FTS5 table.
 
-faiss holds only vectors whose row number is the passage id; this file maps ids back to text.
+faiss holds only vectors whose row number is the passage id; this file maps ids back to text,
+and keeps each encoder's passage and sentence vectors so the next build can reuse them.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 
 from retrieval.models import Page, Section, SourceRef, Verified, Years
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE pages (
@@ -26,14 +27,27 @@ CREATE TABLE pages (
 );
 CREATE TABLE passages (
     id INTEGER PRIMARY KEY, slug TEXT NOT NULL, section TEXT NOT NULL, anchor TEXT NOT NULL,
-    position INTEGER NOT NULL, text TEXT NOT NULL, text_hash TEXT NOT NULL,
-    vector BLOB NOT NULL, sentences TEXT NOT NULL, sentence_vectors BLOB NOT NULL
+    position INTEGER NOT NULL, text TEXT NOT NULL, sentences TEXT NOT NULL
 );
 CREATE INDEX passages_slug ON passages(slug);
+CREATE TABLE vectors (
+    role TEXT NOT NULL, passage_id INTEGER NOT NULL REFERENCES passages(id),
+    text_key TEXT NOT NULL, vector BLOB NOT NULL, sentence_vectors BLOB NOT NULL,
+    PRIMARY KEY (role, passage_id)
+);
 CREATE VIRTUAL TABLE passages_fts USING fts5(
     title, section, text, tokenize = 'porter unicode61 remove_diacritics 2'
 );
 """
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Vectors:
+    """One encoder's vectors of a passage: the passage's, and one row per sentence."""
+
+    text_key: str  # what was embedded, with which encoder: equal keys, reusable vectors
+    vector: np.ndarray
+    sentence_vectors: np.ndarray
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -44,10 +58,8 @@ class StoredPassage:
     anchor: str
     position: int
     text: str
-    text_hash: str
-    vector: np.ndarray
     sentences: tuple[str, ...]
-    sentence_vectors: np.ndarray
+    vectors: dict[str, Vectors]  # by encoder role
 
 
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
@@ -79,34 +91,57 @@ def write_passages(
 ) -> None:
     for p in rows:
         conn.execute(
-            "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
-                p.id, p.slug, p.section, p.anchor, p.position, p.text, p.text_hash,
-                p.vector.astype(np.float32).tobytes(), json.dumps(p.sentences, ensure_ascii=False),
-                p.sentence_vectors.astype(np.float16).tobytes(),
+                p.id, p.slug, p.section, p.anchor, p.position, p.text,
+                json.dumps(p.sentences, ensure_ascii=False),
             ),
         )  # fmt: skip
+        for role, v in p.vectors.items():
+            conn.execute(
+                "INSERT INTO vectors VALUES (?, ?, ?, ?, ?)",
+                (
+                    role, p.id, v.text_key, v.vector.astype(np.float32).tobytes(),
+                    v.sentence_vectors.astype(np.float16).tobytes(),
+                ),
+            )  # fmt: skip
         conn.execute(
             "INSERT INTO passages_fts(rowid, title, section, text) VALUES (?, ?, ?, ?)",
             (p.id, titles.get(p.slug, ""), p.section, p.text),
         )
 
 
-def read_passages(conn: sqlite3.Connection, dimension: int) -> list[StoredPassage]:
+def read_passages(conn: sqlite3.Connection, dimensions: dict[str, int]) -> list[StoredPassage]:
+    """Every passage with the vectors of the given roles (role -> vector dimension)."""
     rows = conn.execute("SELECT * FROM passages ORDER BY id").fetchall()
-    return [_passage(row, dimension) for row in rows]
+    passages = {row["id"]: _passage(row) for row in rows}
+    for role, dimension in dimensions.items():
+        found = conn.execute(
+            "SELECT passage_id, text_key, vector, sentence_vectors FROM vectors WHERE role = ?",
+            (role,),
+        )
+        for pid, key, vector, sentence_blob in found:
+            passage = passages[pid]
+            count = len(passage.sentences)
+            sentence_vectors = np.frombuffer(sentence_blob, dtype=np.float16)
+            passage.vectors[role] = Vectors(
+                key,
+                np.frombuffer(vector, dtype=np.float32),
+                sentence_vectors.reshape(count, dimension)
+                if count else np.zeros((0, dimension), np.float16),
+            )  # fmt: skip
+    for passage in passages.values():
+        for role in dimensions:
+            if role not in passage.vectors:
+                raise ValueError(f"passage {passage.id} has no {role} vectors")
+    return list(passages.values())
 
 
-def _passage(row: sqlite3.Row, dimension: int) -> StoredPassage:
-    sentences = tuple(json.loads(row["sentences"]))
-    sentence_vectors = np.frombuffer(row["sentence_vectors"], dtype=np.float16)
+def _passage(row: sqlite3.Row) -> StoredPassage:
     return StoredPassage(
         id=row["id"], slug=row["slug"], section=row["section"], anchor=row["anchor"],
-        position=row["position"], text=row["text"], text_hash=row["text_hash"],
-        vector=np.frombuffer(row["vector"], dtype=np.float32),
-        sentences=sentences,
-        sentence_vectors=sentence_vectors.reshape(len(sentences), dimension)
-        if sentences else np.zeros((0, dimension), np.float16),
+        position=row["position"], text=row["text"],
+        sentences=tuple(json.loads(row["sentences"])), vectors={},
     )  # fmt: skip
 
 

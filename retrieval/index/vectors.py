@@ -17,6 +17,11 @@ import numpy as np
 NPROBE_FRACTION = 1 / 48
 
 
+def index_file(role: str) -> str:
+    """The faiss file of one encoder's vectors; the English one keeps the original name."""
+    return "index.faiss" if role == "english" else f"index-{role}.faiss"
+
+
 def make_index(vectors: np.ndarray, exact_limit: int) -> faiss.Index:
     count, dimension = vectors.shape
     index: faiss.Index

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-import numpy as np
-
 from retrieval.index.reader import LoadedBuild
 from retrieval.models import Answer, Citation, Question
-from retrieval.search.ranking import Hit, rank_in_language
+from retrieval.search.ranking import Hit, Query, rank_in_language
 from retrieval.search.snippets import make_snippet, mark_terms, select_sentences
 from retrieval.settings import AnswerSettings
 
@@ -24,25 +22,24 @@ class Answerer:
         self.options = options
         self.base_url = base_url
 
-    def answer(
-        self, build: LoadedBuild, q: Question, text: str, lang: str, query: np.ndarray
-    ) -> Answer:
+    def answer(self, build: LoadedBuild, q: Question, query: Query, lang: str) -> Answer:
+        """The answer to `q` in the asker's language `lang`."""
         opts = self.options
         threshold = opts.threshold if q.threshold is None else q.threshold
         include_stubs = opts.include_stubs if q.include_stubs is None else q.include_stubs
         limit = q.limit or opts.max_citations
         # Stubs are ranked too: never quoted (unless configured), but they may be "see also".
-        ranked, _ = rank_in_language(build, text, query, lang, include_stubs=True)
+        ranked, _ = rank_in_language(build, query, lang, include_stubs=True)
         hits = [h for h in ranked if include_stubs or h.page.status != "stub"]
         notice = length_notice(q.text)
         if not grounded(hits, threshold):
             near = distinct_pages(h for h in ranked if h.dense >= opts.see_also_threshold)
-            see_also = tuple(self.cite(h, text, query) for h in near[:3])
+            see_also = tuple(self.cite(h, query) for h in near[:3])
             return Answer(q.text, False, (), see_also, lang, None, notice=notice)
         floor = max(opts.see_also_threshold, threshold * 0.8)
         good = [h for h in hits if h.exact or h.dense >= floor]
         chosen = good[q.offset : q.offset + limit]
-        citations = tuple(self.cite(h, text, query) for h in chosen)
+        citations = tuple(self.cite(h, query) for h in chosen)
         fell_back = lang != "en" and any(
             build.version_for(h.page.original_slug, lang)[1] for h in chosen
         )
@@ -51,18 +48,18 @@ class Answerer:
             notice=notice, more=len(good) > q.offset + limit,
         )  # fmt: skip
 
-    def cite(self, hit: Hit, question: str, query: np.ndarray) -> Citation:
+    def cite(self, hit: Hit, query: Query) -> Citation:
         passage, page = hit.passage, hit.page
         chosen = select_sentences(
-            passage.sentences, passage.sentence_vectors, query, question,
-            self.options.snippet_sentences,
+            passage.sentences, passage.vectors[query.role].sentence_vectors, query.vector,
+            query.text, self.options.snippet_sentences,
         )  # fmt: skip
         snippet = make_snippet(passage.sentences, chosen) or passage.text[:300]
         return Citation(
             slug=page.slug, title=page.title, section=passage.section, kind=page.kind,
             status=page.status, tier=page.tier, lang=page.lang, snippet=snippet,
             score=round(hit.dense, 4), url=self.url(page.slug, passage.anchor),
-            marks=mark_terms(snippet, question),
+            marks=mark_terms(snippet, query.text),
         )  # fmt: skip
 
     def url(self, slug: str, anchor: str | None = None) -> str | None:

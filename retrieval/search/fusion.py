@@ -15,6 +15,12 @@ RRF_K = 60
 # Which strategy `rank` uses for hybrid search.
 FUSION: Literal["rrf", "weighted"] = "rrf"
 DENSE_WEIGHT = 0.7
+# The rankings fused for a question, by the question's language: an encoder's role for its
+# dense ranking, or "lexical" for bm25 (bench/results/quality.md compares the choices).
+PLANS: dict[str, tuple[str, ...]] = {
+    "en": ("english", "lexical"),
+    "other": ("multilingual",),
+}
 
 
 def reciprocal_rank(rankings: Sequence[Sequence[int]], k: int | None = None) -> dict[int, float]:

@@ -11,6 +11,7 @@ from typing import Literal
 
 import numpy as np
 
+from retrieval.embedding import ENGLISH, MULTILINGUAL
 from retrieval.index.reader import LoadedBuild
 from retrieval.index.store import StoredPassage
 from retrieval.models import Page
@@ -22,35 +23,71 @@ CANDIDATES = 50
 
 
 @dataclass(frozen=True, eq=False)
+class Query:
+    """A question ready to search: its text, the language it is written in, and its vector
+    from each encoder the build was searched with."""
+
+    text: str
+    lang: str
+    vectors: dict[str, np.ndarray]
+
+    @property
+    def role(self) -> str:
+        """The encoder whose similarities mean most for this question: the multilingual one
+        for a question not in English (when there is one), else the English one."""
+        if self.lang != "en" and MULTILINGUAL in self.vectors:
+            return MULTILINGUAL
+        return ENGLISH
+
+    @property
+    def vector(self) -> np.ndarray:
+        return self.vectors[self.role]
+
+
+@dataclass(frozen=True, eq=False)
 class Hit:
     passage: StoredPassage
     page: Page
-    dense: float  # cosine similarity of question and passage
+    dense: float  # cosine similarity of question and passage, with the query's encoder
     fused: float
     exact: bool = False  # the question names this page by title, alias or slug
 
 
+def rankings(build: LoadedBuild, query: Query, mode: Mode, k: int = CANDIDATES) -> list[list[int]]:
+    """The passage-id rankings to fuse for this question, as `fusion.PLANS` says; without
+    the encoder a plan asks for (English-only search), the English plan is used."""
+    plan = fusion.PLANS["en" if query.lang == "en" else "other"]
+    if not any(name == "lexical" or name in query.vectors for name in plan):
+        plan = fusion.PLANS["en"]
+    found = []
+    for name in plan:
+        if name == "lexical":
+            if mode != "dense":
+                found.append(build.lexical(query.text, k))
+        elif mode != "lexical" and name in query.vectors and name in build.indexes:
+            found.append(build.dense(name, query.vectors[name], k))
+    return found
+
+
 def rank(
     build: LoadedBuild,
-    question: str,
-    query: np.ndarray,
+    query: Query,
     *,
     mode: Mode = "hybrid",
     include_stubs: bool = False,
     k: int = CANDIDATES,
 ) -> list[Hit]:
     """Passages ranked for a question, best first, at most one per page section."""
-    dense_ids = build.dense(query, k) if mode != "lexical" else []
-    lexical_ids = build.lexical(question, k) if mode != "dense" else []
-    fused = fusion.reciprocal_rank((dense_ids, lexical_ids))
-    exact = set(build.exact_pages(question)) if mode == "hybrid" else set()
+    lists = rankings(build, query, mode, k)
+    fused = fusion.reciprocal_rank(lists)
+    exact = set(build.exact_pages(query.text)) if mode == "hybrid" else set()
     for slug in exact:  # a page the question names is a candidate even if no ranking found it
         for pid in build.by_slug.get(slug, []):
             fused.setdefault(pid, 0.0)
-    cosine = build.matrix[list(fused)] @ query if fused else np.zeros(0)
+    cosine = build.matrices[query.role][list(fused)] @ query.vector if fused else np.zeros(0)
     scored = {pid: float(c) for pid, c in zip(fused, cosine, strict=True)}
     if fusion.FUSION == "weighted" and mode == "hybrid":
-        fused = fusion.weighted(scored, lexical_ids)
+        fused = fusion.weighted(scored, build.lexical(query.text, k))
     hits = []
     for pid, score in fused.items():
         passage = build.passages[pid]
@@ -67,7 +104,7 @@ def rank(
     first = list(named.values())
     chosen = {id(hit) for hit in first}
     ordered = _one_per_section(first + [h for h in hits if id(h) not in chosen])
-    return sections_by_fit(ordered, question) if mode == "hybrid" else ordered
+    return sections_by_fit(ordered, query.text) if mode == "hybrid" else ordered
 
 
 def _one_per_section(hits: list[Hit]) -> list[Hit]:
@@ -81,7 +118,7 @@ def _one_per_section(hits: list[Hit]) -> list[Hit]:
     return kept
 
 
-def in_language(build: LoadedBuild, hit: Hit, lang: str, query: np.ndarray) -> tuple[Hit, bool]:
+def in_language(build: LoadedBuild, hit: Hit, lang: str, query: Query) -> tuple[Hit, bool]:
     """The hit moved to the asker's language version of its page; True when none exists."""
     target, fell_back = build.version_for(hit.page.original_slug, lang)
     if target == hit.passage.slug:
@@ -89,7 +126,7 @@ def in_language(build: LoadedBuild, hit: Hit, lang: str, query: np.ndarray) -> t
     ids = build.by_slug.get(target, [])
     if not ids:
         return hit, fell_back
-    scores = build.matrix[ids] @ query
+    scores = build.matrices[query.role][ids] @ query.vector
     best = ids[int(np.argmax(scores))]
     passage = build.passages[best]
     moved = Hit(passage, build.pages[target], float(np.max(scores)), hit.fused, hit.exact)
@@ -105,12 +142,12 @@ def clean_question(text: str) -> str:
 
 
 def rank_in_language(
-    build: LoadedBuild, question: str, query: np.ndarray, lang: str, *, mode: Mode = "hybrid",
+    build: LoadedBuild, query: Query, lang: str, *, mode: Mode = "hybrid",
     include_stubs: bool = False,
 ) -> tuple[list[Hit], bool]:  # fmt: skip
     """`rank`, each hit moved to the asker's language version of its page; True when some
     page had none and English was used."""
-    ranked = rank(build, question, query, mode=mode, include_stubs=include_stubs)
+    ranked = rank(build, query, mode=mode, include_stubs=include_stubs)
     hits, seen, fell_back = [], set(), False
     for hit in ranked:
         moved, fallback = in_language(build, hit, lang, query)

