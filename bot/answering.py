@@ -46,19 +46,20 @@ async def answer(
     guild = await bot.state.guild_settings(asker.guild_id) if asker.guild_id else None
     threshold = guild.threshold if guild is not None else None
     result = await bot.kb.ask(
-        Question(question, lang=asker.lang, offset=offset, threshold=threshold)
+        Question(question, locale=asker.lang, offset=offset, threshold=threshold)
     )
     if ref is None:
         ref = await remember(bot, question, asker, result)
+    # The reply speaks the answer's language: the question's own when it is clear.
     buttons = answer_buttons(
         result,
-        lang=asker.lang,
+        lang=result.lang,
         ref=ref,
         offset=offset,
         more=result.more,
         organiser=guild is not None and guild.organiser_role_id is not None,
     )
-    return Reply(result, answer_embed(result, lang=asker.lang, offset=offset), buttons, ref)
+    return Reply(result, answer_embed(result, lang=result.lang, offset=offset), buttons, ref)
 
 
 _MENTIONS = ((re.compile(r"<@!?\d+>"), "@user"), (re.compile(r"<@&\d+>"), "@role"),
@@ -78,13 +79,13 @@ def without_mentions(text: str) -> str:
 
 async def remember(bot: OrgBot, question: str, asker: Asker, result: Answer) -> str:
     if asker.guild_id is None:
-        return bot.recent.remember(question, asker.lang)
+        return bot.recent.remember(question, result.lang)
     row = await bot.state.log_question(
         guild_id=asker.guild_id,
         channel_id=asker.channel_id,
         user_id=asker.user_id,
         question=question,
-        lang=asker.lang,
+        lang=result.lang,
         answered=result.answered,
         top_score=result.citations[0].score if result.citations else None,
         cited=[citation.slug for citation in result.citations],

@@ -22,7 +22,7 @@ LANGUAGE_NAMES: dict[str, str] = {
 
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
-        "no_answer": "I could not find a grounded answer to this in the wiki.",
+        "no_answer": "The wiki has no grounded answer to that.",
         "see_also": "Pages that come close",
         "fallback": "No {language} version of these pages yet: showing English.",
         "more": "More results",
@@ -44,6 +44,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_related": "This page lists no related pages.",
         "organiser_called": "{role}: {user} would like an organiser's help with this question.",
         "no_organiser": "No organiser role is configured on this server.",
+        "unwritten": "The wiki has a page on **{title}**, but it is not written yet.",
+        "confidence": "confidence {percent}%",
+        "similarity": "similarity {score}",
         "not_admin": "You need the Manage Server permission for /kb commands.",
         "not_here": "You cannot use this command here.",
         "not_built": ("The knowledge base is not built yet; an admin needs to build the index."),
@@ -64,6 +67,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "thanks_down": "Danke, das hilft uns, Lücken im Wiki zu finden.",
         "did_you_mean": "Eine Seite namens **{name}** kenne ich nicht. Meintest du eine davon?",
         "unknown": "Eine Seite namens **{name}** kenne ich nicht.",
+        "unwritten": (
+            "Im Wiki gibt es eine Seite zu **{title}**, sie ist aber noch nicht geschrieben."
+        ),
+        "confidence": "Treffsicherheit {percent} %",
+        "similarity": "Ähnlichkeit {score}",
         "not_admin": "Für /kb-Befehle brauchst du die Berechtigung „Server verwalten“.",
         "not_here": "Diesen Befehl kannst du hier nicht verwenden.",
         "not_built": (
@@ -86,6 +94,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "thanks_down": "Merci, cela nous aide à repérer les manques du wiki.",
         "did_you_mean": "Je ne connais pas la page **{name}**. Une de celles-ci ?",
         "unknown": "Je ne connais pas de page **{name}**.",
+        "unwritten": "Le wiki a une page sur **{title}**, mais elle n'est pas encore écrite.",
+        "confidence": "confiance {percent} %",
+        "similarity": "similarité {score}",
         "not_admin": "Il faut la permission « Gérer le serveur » pour les commandes /kb.",
         "not_here": "Tu ne peux pas utiliser cette commande ici.",
         "not_built": (
@@ -108,6 +119,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "thanks_down": "Gracias, esto nos ayuda a encontrar huecos en la wiki.",
         "did_you_mean": "No conozco la página **{name}**. ¿Quisiste decir alguna de estas?",
         "unknown": "No conozco ninguna página llamada **{name}**.",
+        "unwritten": "La wiki tiene una página sobre **{title}**, pero aún no está escrita.",
+        "confidence": "confianza {percent} %",
+        "similarity": "similitud {score}",
         "not_admin": "Necesitas el permiso «Gestionar servidor» para los comandos /kb.",
         "not_here": "No puedes usar este comando aquí.",
         "not_built": (

@@ -83,6 +83,7 @@ class _FileLayout(BaseSettings):
     var_dir: Path = Path("var")
     base_url: str | None = None
     model: ModelSettings = ModelSettings()
+    multilingual: ModelSettings = RetrievalSettings().multilingual
     answer: AnswerSettings = AnswerSettings()
     index: IndexSettings = IndexSettings()
     retention_days: int = Field(default=90, ge=1)
@@ -115,7 +116,8 @@ class _FileLayout(BaseSettings):
         )
         retrieval = RetrievalSettings(
             content_dir=_absolute(self.content_dir, cwd), var_dir=var_dir,
-            base_url=self.base_url, model=self.model, answer=self.answer, index=self.index,
+            base_url=self.base_url, model=self.model, multilingual=self.multilingual,
+            answer=self.answer, index=self.index,
         )  # fmt: skip
         bot = BotSettings(
             var_dir=var_dir, retention_days=self.retention_days, discord=discord,

@@ -151,6 +151,7 @@ class Citation:
     url: str | None = None
     # (start, end) character offsets of the question's terms inside `snippet`.
     marks: tuple[tuple[int, int], ...] = ()
+    anchor: str = ""
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,11 @@ class Answer:
     notice: str | None = None
     # Whether citations past these ones are good enough to offer "more results".
     more: bool = False
+    # The page that matches best when it is a stub: it exists but is not written yet.
+    unwritten: PageRef | None = None
+    # Whether scores are calibrated confidences (0-1, the chance the page answers) or, with
+    # encoders no calibration fits, plain cosine similarities.
+    calibrated: bool = False
 
 
 @dataclass(frozen=True)
@@ -198,6 +204,7 @@ class PageRef:
     lang: str = DEFAULT_LANG
     status: str = "emerging"
     score: float = 0.0
+    url: str | None = None
 
 
 @dataclass(frozen=True)

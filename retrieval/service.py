@@ -12,13 +12,21 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 
-from retrieval.embedding import Embedder, Encoders, load_encoders
+from retrieval.embedding import ENGLISH, MULTILINGUAL, Embedder, Encoders, load_encoders
 from retrieval.index.builder import content_digest
 from retrieval.index.manifest import IndexNotReady, current_build
 from retrieval.index.reader import LoadedBuild
 from retrieval.models import Answer, IndexStatus, Page, PageLookup, PageRef, Question, Reload
-from retrieval.search.answers import MAX_QUESTION_CHARS, Answerer, nothing_to_search
+from retrieval.search.answers import (
+    MAX_QUESTION_CHARS,
+    Answerer,
+    by_page,
+    first_stub_only,
+    nothing_to_search,
+)
+from retrieval.search.grounding import GroundingModel, evidence
 from retrieval.search.ranking import Hit, Mode, Query, clean_question, rank_in_language
+from retrieval.search.sections import IntentModel
 from retrieval.settings import RetrievalSettings
 from retrieval.wiki.language import answer_language, words, written_in
 from retrieval.wiki.loader import slugify
@@ -35,7 +43,12 @@ class KnowledgeBase:
     ) -> None:
         self.settings = settings
         self.encoders = Encoders.of(encoders)
-        self.answerer = Answerer(settings.answer, settings.base_url)
+        names = {role: encoder.name for role, encoder in self.encoders.roles()}
+        calibrated = GroundingModel.load()
+        grounding = calibrated if calibrated and calibrated.suits(names) else None
+        self.answerer = Answerer(settings.answer, settings.base_url, grounding)
+        self._intent_role = MULTILINGUAL if self.encoders.multilingual else ENGLISH
+        self._intents = IntentModel(self.encoders.multilingual or self.encoders.english)
         self._build = build
 
     @classmethod
@@ -85,7 +98,12 @@ class KnowledgeBase:
             return []
         encoded = {role: encoder.embed(texts) for role, encoder in self.encoders.roles()}
         return [
-            Query(text, written_in(text, question), {r: v[n] for r, v in encoded.items()})
+            Query(
+                text,
+                written_in(text, question),
+                {r: v[n] for r, v in encoded.items()},
+                self._intents.scores(encoded[self._intent_role][n]),
+            )
             for n, (text, question) in enumerate(zip(texts, questions, strict=True))
         ]
 
@@ -97,9 +115,26 @@ class KnowledgeBase:
         if not words(text):
             return []
         (query,) = self._queries([text], [Question(text, lang=lang)])
-        include_stubs = self.settings.answer.include_stubs
-        hits, _ = rank_in_language(self._build, query, lang, mode=mode, include_stubs=include_stubs)
-        return hits[:k]
+        hits, _ = rank_in_language(self._build, query, lang, mode=mode, include_stubs=True)
+        # As in an answer: a stub counts when it matches best (the answer names it).
+        return (hits if self.settings.answer.include_stubs else first_stub_only(hits))[:k]
+
+    def signals(self, question: Question) -> dict[str, float] | None:
+        """The grounding signals of the page an answer to `question` would be about (the
+        stub that matches best, else the best page), for calibrating the grounding model."""
+        text = clean_question(question.text)[:MAX_QUESTION_CHARS]
+        if not words(text):
+            return None
+        (query,) = self._queries([text], [question])
+        lang = answer_language(question, query.lang)
+        ranked, _ = rank_in_language(self._build, query, lang, include_stubs=True)
+        hits = first_stub_only(ranked)
+        if not hits:
+            return None
+        if hits[0].page.status != "stub":
+            hits = [h for h in hits if h.page.status != "stub"]
+        pages = by_page(hits)
+        return evidence(self._build, query, pages[hits[0].page.original_slug])
 
     def url(self, slug: str, anchor: str | None = None) -> str | None:
         return self.answerer.url(slug, anchor)

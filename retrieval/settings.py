@@ -38,8 +38,10 @@ class ModelSettings(Section):
 
 class AnswerSettings(Section):
     max_citations: int = Field(default=3, ge=1, le=10)
-    # Cosine similarity the closest passage of the best page must reach to count as an answer.
-    threshold: float = Field(default=0.35, ge=0, le=1, allow_inf_nan=False)
+    # The confidence (0-1) a page must reach to count as an answer. None: the calibrated one
+    # for the bundled encoders (retrieval/search/grounding.json), or a cosine of 0.35 for
+    # encoders of your own.
+    threshold: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
     see_also_threshold: float = Field(default=0.25, ge=0, le=1, allow_inf_nan=False)
     include_stubs: bool = False
     snippet_sentences: int = Field(default=3, ge=1, le=5)

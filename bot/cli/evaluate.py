@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -73,6 +74,4 @@ def results_table(reports: list[ModeReport]) -> Table:
 
 
 def _as_dict(report: ModeReport) -> dict[str, object]:
-    data = dict(vars(report))
-    data["misses"] = [vars(m) for m in report.misses]
-    return data
+    return dataclasses.asdict(report)

@@ -1,4 +1,8 @@
-"""Render an `Answer` for a terminal (rich) or as JSON."""
+"""Render an `Answer` for a terminal (rich) or as JSON.
+
+Page and user text is printed as text, never parsed as rich markup; the few words orgbot says
+itself come from `bot.i18n`, in the answer's language.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from rich.text import Text
 
 from retrieval import Answer, Citation
 
+from ..i18n import language_name, t
+
 
 def marked(citation: Citation) -> Text:
     text = Text(citation.snippet)
@@ -18,29 +24,47 @@ def marked(citation: Citation) -> Text:
     return text
 
 
-def citation_panel(number: int, citation: Citation) -> Panel:
-    where = f"{citation.title} › {citation.section}"
-    meta = f"{citation.kind} · {citation.status} · {citation.tier} · score {citation.score:.2f}"
+def score_words(answer: Answer, citation: Citation) -> str:
+    if answer.calibrated:
+        return t("confidence", answer.lang, percent=round(citation.score * 100))
+    return t("similarity", answer.lang, score=f"{citation.score:.2f}")
+
+
+def citation_panel(number: int, citation: Citation, answer: Answer) -> Panel:
+    where = Text(f"[{number}] {citation.title} › {citation.section}")
+    meta = (
+        f"{citation.kind} · {citation.status} · {citation.tier} · {score_words(answer, citation)}"
+    )
     body: list[Text] = [marked(citation), Text(meta, style="dim")]
     body.append(Text(citation.url or citation.slug, style="cyan"))
-    return Panel(Group(*body), title=f"[{number}] {where}", title_align="left")
+    return Panel(Group(*body), title=where, title_align="left")
+
+
+def plain(words: str) -> str:
+    """An interface string without its Markdown bold marks, for a terminal."""
+    return words.replace("**", "")
 
 
 def print_answer(console: Console, answer: Answer) -> None:
+    lang = answer.lang
     if answer.notice:
-        console.print(f"[yellow]{answer.notice}[/yellow]", highlight=False)
+        console.print(Text(answer.notice, style="yellow"))
     if answer.answered:
         if answer.fell_back_to:
-            console.print(f"[dim]No {answer.lang} version of some pages; quoting English.[/dim]")
+            note = t("fallback", lang, language=language_name(lang))
+            console.print(Text(note, style="dim"))
         for number, citation in enumerate(answer.citations, 1):
-            console.print(citation_panel(number, citation))
+            console.print(citation_panel(number, citation, answer))
+    elif answer.unwritten is not None:
+        page = answer.unwritten
+        console.print(Text(plain(t("unwritten", lang, title=page.title))))
+        console.print(Text(page.url or page.slug, style="cyan"))
     else:
-        console.print("The wiki has no grounded answer to that.")
+        console.print(Text(t("no_answer", lang)))
         if answer.see_also:
-            console.print(
-                "See also: " + ", ".join(f"{c.title} ({c.slug})" for c in answer.see_also)
-            )
-    console.print(f"[dim]{answer.latency_ms:.0f} ms[/dim]")
+            names = ", ".join(f"{c.title} ({c.slug})" for c in answer.see_also)
+            console.print(Text(f"{t('see_also', lang)}: {names}"))
+    console.print(Text(f"{answer.latency_ms:.0f} ms", style="dim"))
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
@@ -50,13 +74,18 @@ def answer_json(answer: Answer) -> dict[str, Any]:
             "snippet": c.snippet, "url": c.url,
         }  # fmt: skip
 
+    unwritten = answer.unwritten
     return {
         "question": answer.question,
         "answered": answer.answered,
         "hits": [hit(c) for c in answer.citations],
         "see_also": [hit(c) for c in answer.see_also],
+        "unwritten": None if unwritten is None else {
+            "slug": unwritten.slug, "title": unwritten.title, "url": unwritten.url
+        },
         "lang": answer.lang,
         "fell_back_to": answer.fell_back_to,
         "notice": answer.notice,
+        "calibrated": answer.calibrated,
         "latency_ms": answer.latency_ms,
-    }
+    }  # fmt: skip

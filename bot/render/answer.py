@@ -33,13 +33,19 @@ def answer_embed(answer: Answer, *, lang: str, offset: int = 0) -> dict[str, Any
     if answer.answered:
         embed["color"] = ANSWERED_COLOUR
         embed["fields"] = [
-            citation_field(offset + number, citation)
+            citation_field(offset + number, citation, lang=lang, calibrated=answer.calibrated)
             for number, citation in enumerate(answer.citations, start=1)
         ]
         if notes:
             embed["description"] = "\n".join(notes)
         last = offset + len(answer.citations)
         embed["footer"] = {"text": t("results", lang, first=offset + 1, last=last)}
+    elif answer.unwritten is not None:
+        page = answer.unwritten
+        title = escape_markdown(page.title)
+        named = f"[{title}]({page.url})" if page.url else title
+        embed["color"] = UNANSWERED_COLOUR
+        embed["description"] = "\n".join([t("unwritten", lang, title=named), *notes])
     else:
         embed["color"] = UNANSWERED_COLOUR
         embed["description"] = "\n".join([t("no_answer", lang), *notes])
@@ -58,9 +64,21 @@ def notices(answer: Answer, lang: str) -> list[str]:
     return notes
 
 
-def citation_field(number: int, citation: Citation) -> dict[str, str]:
+def score_text(score: float, calibrated: bool, lang: str) -> str:
+    """What a citation's score means to a reader: the chance its page answers the question,
+    when calibrated; otherwise only how similar it is."""
+    if calibrated:
+        return t("confidence", lang, percent=round(score * 100))
+    return t("similarity", lang, score=f"{score:.2f}")
+
+
+def citation_field(
+    number: int, citation: Citation, *, lang: str = "en", calibrated: bool = False
+) -> dict[str, str]:
     name = f"{number}. {escape_markdown(citation.title)} › {escape_markdown(citation.section)}"
-    facts = f"`{citation.status}` · `{citation.tier}`"
+    facts = (
+        f"`{citation.status}` · `{citation.tier}` · {score_text(citation.score, calibrated, lang)}"
+    )
     if citation.url:
         facts += f" · [{escape_markdown(citation.slug)}]({citation.url})"
     room = FIELD_VALUE - len(facts) - 1
@@ -130,6 +148,11 @@ def answer_buttons(
         specs.append(button(t("related", lang), custom_id=related_id(top.slug), emoji="🔗"))
         if top.url:
             specs.append(button(t("open_page", lang), url=top.url))
+    elif answer.unwritten is not None:
+        page = answer.unwritten
+        specs.append(button(page.title, custom_id=page_id(page.slug), emoji="📄"))
+        if page.url:
+            specs.append(button(t("open_page", lang), url=page.url))
     else:
         specs += [
             button(c.title, custom_id=page_id(c.slug), emoji="📄")

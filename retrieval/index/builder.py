@@ -22,9 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.embedding import Embedder, Encoders
+from retrieval.embedding import ENGLISH, MULTILINGUAL, Embedder, Encoders
 from retrieval.errors import OrgbotError
 from retrieval.index import store, vectors
+from retrieval.index.kinds import section_kinds
 from retrieval.index.manifest import (
     CURRENT,
     EncoderFacts,
@@ -83,7 +84,7 @@ def build_index(
     _refuse_broken_content(loaded, settings.content_dir)
     digest, file_hashes = content_digest(settings.content_dir)
     titles = {page.slug: page.title for page in loaded.pages}
-    chunks = [chunk for page in loaded.pages for chunk in split_page(page)]
+    chunks = [chunk for page in loaded.pages for chunk in split_page(page, titles)]
     texts = [chunk.embed_text(titles[chunk.slug]) for chunk in chunks]
     cache = {} if full else _reusable_vectors(settings.index_dir)
     keys = {role: [_text_key(e, text) for text in texts] for role, e in roles.items()}
@@ -105,9 +106,12 @@ def build_index(
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         try:
+            by_role = [
+                {role: cache[keys[role][pid]] for role in roles} for pid in range(len(chunks))
+            ]
+            kinds = _kinds(chunks, loaded, by_role, roles)
             rows = [
-                _stored(pid, chunk, {role: cache[keys[role][pid]] for role in roles})
-                for pid, chunk in enumerate(chunks)
+                _stored(pid, chunk, kinds[pid], by_role[pid]) for pid, chunk in enumerate(chunks)
             ]
             _write_build(tmp, loaded, rows, titles, file_hashes, list(roles), settings)
             manifest = Manifest(
@@ -131,11 +135,28 @@ def build_index(
     )  # fmt: skip
 
 
-def _stored(pid: int, chunk: Chunk, by_role: dict[str, store.Vectors]) -> store.StoredPassage:
+def _stored(
+    pid: int, chunk: Chunk, kind: str, by_role: dict[str, store.Vectors]
+) -> store.StoredPassage:
     return store.StoredPassage(
-        pid, chunk.slug, chunk.section, chunk.anchor, chunk.position, chunk.text,
+        pid, chunk.slug, chunk.section, chunk.anchor, kind, chunk.position, chunk.text,
         tuple(sentences(chunk.text)), by_role,
     )  # fmt: skip
+
+
+def _kinds(
+    chunks: list[Chunk], loaded: LoadResult, by_role: list[dict[str, store.Vectors]],
+    roles: dict[str, Embedder],
+) -> list[str]:  # fmt: skip
+    """Each passage's section kind, read by the multilingual encoder when there is one."""
+    role = MULTILINGUAL if MULTILINGUAL in roles else ENGLISH
+    pages = loaded.by_slug()
+    described = [(c.slug, c.section, pages[c.slug].translation_of) for c in chunks]
+    matrix = (
+        np.stack([vectors[role].vector for vectors in by_role])
+        if chunks else np.zeros((0, 1), np.float32)
+    )  # fmt: skip
+    return section_kinds(described, matrix, roles[role])
 
 
 def _refuse_broken_content(loaded: LoadResult, folder: Path) -> None:
@@ -150,7 +171,7 @@ def _refuse_broken_content(loaded: LoadResult, folder: Path) -> None:
 
 
 # Bump when sentence splitting changes: stored sentence vectors are then stale.
-SPLIT_VERSION = 2
+SPLIT_VERSION = 3
 
 
 def _text_key(embedder: Embedder, text: str) -> str:

@@ -8,6 +8,7 @@ tokens, so pieces aim at ~180 words.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from retrieval.models import Page
@@ -32,15 +33,15 @@ class Chunk:
         return f"{title} — {self.section}\n{self.text}"
 
 
-def split_page(page: Page) -> list[Chunk]:
+def split_page(page: Page, titles: Mapping[str, str] | None = None) -> list[Chunk]:
     """All passages of a page: its summary, lead and each section, in reading order."""
     chunks: list[Chunk] = []
     if page.summary:
-        chunks.append(Chunk(page.slug, "Summary", "summary", 0, plain_text(page.summary)))
+        chunks.append(Chunk(page.slug, "Summary", "summary", 0, plain_text(page.summary, titles)))
     parts = [("Overview", "overview", page.lead)] if page.lead.strip() else []
     parts += [(s.heading, s.anchor, s.text) for s in page.sections]
     for heading, anchor, text in parts:
-        for piece in split_text(plain_text(text)):
+        for piece in split_text(plain_text(text, titles)):
             chunks.append(Chunk(page.slug, heading, anchor, len(chunks), piece))
     return chunks
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -64,7 +65,22 @@ class LoadedBuild:
         for page in self.pages.values():
             self.versions.setdefault(page.original_slug, {})[page.lang] = page.slug
         self.names = _page_names(self.pages.values())
+        # How many passages use each word: a question word no passage uses is one the wiki
+        # has nothing on (retrieval.search.grounding).
+        self.document_frequency: Counter[str] = Counter()
+        for passage in self.passages:
+            title = self.pages[passage.slug].title
+            self.document_frequency.update(set(words(f"{title} {passage.section} {passage.text}")))
+        self._page_texts: dict[str, str] = {}
         self._lock = threading.Lock()
+
+    def page_text(self, slug: str) -> str:
+        """A page's title and passages in lower case, for checking that a name occurs in it."""
+        text = self._page_texts.get(slug)
+        if text is None:
+            parts = [self.pages[slug].title, *(self.passages[i].text for i in self.by_slug[slug])]
+            text = self._page_texts[slug] = " ".join(parts).casefold()
+        return text
 
     def version_for(self, original: str, lang: str) -> tuple[str, bool]:
         """(slug to show, fell back to English) for a page and the asker's language.

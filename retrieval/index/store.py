@@ -27,7 +27,7 @@ CREATE TABLE pages (
 );
 CREATE TABLE passages (
     id INTEGER PRIMARY KEY, slug TEXT NOT NULL, section TEXT NOT NULL, anchor TEXT NOT NULL,
-    position INTEGER NOT NULL, text TEXT NOT NULL, sentences TEXT NOT NULL
+    kind TEXT NOT NULL, position INTEGER NOT NULL, text TEXT NOT NULL, sentences TEXT NOT NULL
 );
 CREATE INDEX passages_slug ON passages(slug);
 CREATE TABLE vectors (
@@ -56,6 +56,7 @@ class StoredPassage:
     slug: str
     section: str
     anchor: str
+    kind: str  # what the section is for: "how-to", "risks"… (retrieval.index.kinds)
     position: int
     text: str
     sentences: tuple[str, ...]
@@ -91,9 +92,9 @@ def write_passages(
 ) -> None:
     for p in rows:
         conn.execute(
-            "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                p.id, p.slug, p.section, p.anchor, p.position, p.text,
+                p.id, p.slug, p.section, p.anchor, p.kind, p.position, p.text,
                 json.dumps(p.sentences, ensure_ascii=False),
             ),
         )  # fmt: skip
@@ -140,7 +141,7 @@ def read_passages(conn: sqlite3.Connection, dimensions: dict[str, int]) -> list[
 def _passage(row: sqlite3.Row) -> StoredPassage:
     return StoredPassage(
         id=row["id"], slug=row["slug"], section=row["section"], anchor=row["anchor"],
-        position=row["position"], text=row["text"],
+        kind=row["kind"], position=row["position"], text=row["text"],
         sentences=tuple(json.loads(row["sentences"])), vectors={},
     )  # fmt: skip
 

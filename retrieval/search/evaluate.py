@@ -1,20 +1,23 @@
-"""Measure retrieval on a question set: ranking quality and the honesty of "no answer".
+"""Measure retrieval on a question set: ranking, the right section, the honesty of "no".
 
-A question set is JSON lines: {"question", "lang", "answerable", "slugs": [original slugs]}.
-Ranking is judged per page (the first passage of each page counts), since a question is
-answered by a page, whichever of its sections comes up.
+A question set is JSON lines: {"question", "lang", "answerable", "slugs": [original slugs]},
+and optionally "group" (english, translated, cross-lingual, unanswerable), "kind" and
+"sections" (anchors that should be quoted first). Ranking is judged per page (the first
+passage of each page counts); a stub counts only when it matches best, as the answer then
+names it. Section precision at 1 is judged on the first citation an organiser would see.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from retrieval.errors import OrgbotError
-from retrieval.search.answers import grounded
+from retrieval.models import Question
 from retrieval.search.ranking import Hit, Mode
 
 if TYPE_CHECKING:
@@ -34,6 +37,14 @@ class EvalQuestion:
     lang: str
     answerable: bool
     slugs: tuple[str, ...]
+    group: str = ""
+    kind: str = ""
+    sections: tuple[str, ...] = ()
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """The report rows this question counts in: its language, and its group if any."""
+        return (f"lang {self.lang}", *((f"group {self.group}",) if self.group else ()))
 
 
 @dataclass(frozen=True)
@@ -46,6 +57,28 @@ class Miss:
 
 
 @dataclass
+class Ranking:
+    """Ranking figures for one slice of the answerable questions."""
+
+    questions: int = 0
+    recall: dict[int, float] = field(default_factory=lambda: {1: 0.0, 3: 0.0, 5: 0.0})
+    mrr: float = 0.0
+    ndcg5: float = 0.0
+
+    def add(self, first: int | None, ndcg: float) -> None:
+        self.questions += 1
+        for k in self.recall:
+            self.recall[k] += first is not None and first < k
+        self.mrr += 1 / (first + 1) if first is not None else 0.0
+        self.ndcg5 += ndcg
+
+    def averaged(self) -> Ranking:
+        n = max(self.questions, 1)
+        return Ranking(self.questions, {k: v / n for k, v in self.recall.items()},
+                       self.mrr / n, self.ndcg5 / n)  # fmt: skip
+
+
+@dataclass
 class ModeReport:
     mode: str
     answerable: int = 0
@@ -53,21 +86,31 @@ class ModeReport:
     recall: dict[int, float] = field(default_factory=dict)
     mrr: float = 0.0
     ndcg5: float = 0.0
+    # By "lang xx" and "group yy": the same ranking figures for each slice.
+    slices: dict[str, Ranking] = field(default_factory=dict)
+    # "No answer" figures come from the answers themselves, so only for hybrid search.
     no_answer_precision: float = 0.0
     no_answer_recall: float = 0.0
     answered_rate: float = 0.0
+    # Section precision at 1 by language: (share right, share right when the page is right,
+    # questions).
+    sections: dict[str, tuple[float, float, int]] = field(default_factory=dict)
     misses: list[Miss] = field(default_factory=list)
 
 
-def read_questions(path: Path) -> list[EvalQuestion]:
+def read_questions(*paths: Path) -> list[EvalQuestion]:
+    rows = [row for path in paths for row in _read(path)]
+    if not rows:
+        raise QuestionSetError(f"{paths[0]}: no questions; write one JSON object per line")
+    return rows
+
+
+def _read(path: Path) -> list[EvalQuestion]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise QuestionSetError(f"{path}: cannot read it as UTF-8 text ({exc})") from None
-    rows = [_question(line, number, path) for number, line in enumerate(lines, 1) if line.strip()]
-    if not rows:
-        raise QuestionSetError(f"{path}: no questions; write one JSON object per line")
-    return rows
+    return [_question(line, number, path) for number, line in enumerate(lines, 1) if line.strip()]
 
 
 def _question(line: str, number: int, path: Path) -> EvalQuestion:
@@ -77,23 +120,29 @@ def _question(line: str, number: int, path: Path) -> EvalQuestion:
     except ValueError as exc:
         raise QuestionSetError(f"{path}:{number}: not JSON ({exc}); each line is {shape}") from None
     slugs: list[str] = data.get("slugs", []) if isinstance(data, dict) else []
+    sections = data.get("sections", []) if isinstance(data, dict) else []
     valid = (
         isinstance(data, dict)
         and isinstance(data.get("question"), str)
-        and isinstance(slugs, list)
-        and all(isinstance(slug, str) for slug in slugs)
+        and _strings(slugs)
+        and _strings(sections)
         and isinstance(data.get("answerable", True), bool)
-        and isinstance(data.get("lang", "en"), str)
+        and all(isinstance(data.get(key, ""), str) for key in ("lang", "group", "kind"))
     )
     if not valid:
         raise QuestionSetError(f"{path}:{number}: not a question object; each line is {shape}")
     return EvalQuestion(
         str(data.get("id", number)), data["question"], data.get("lang", "en"),
-        data.get("answerable", True), tuple(slugs),
+        data.get("answerable", True), tuple(slugs), data.get("group", ""),
+        data.get("kind", ""), tuple(sections),
     )  # fmt: skip
 
 
-def page_ranking(hits: list[Hit]) -> list[str]:
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def page_ranking(hits: Iterable[Hit]) -> list[str]:
     seen: list[str] = []
     for hit in hits:
         if hit.page.original_slug not in seen:
@@ -104,44 +153,63 @@ def page_ranking(hits: list[Hit]) -> list[str]:
 def evaluate(
     kb: KnowledgeBase, questions: list[EvalQuestion], mode: Mode, threshold: float | None = None
 ) -> ModeReport:
-    threshold = kb.settings.answer.threshold if threshold is None else threshold
     report = ModeReport(mode)
-    reciprocal, ndcg, hits_at = 0.0, 0.0, {1: 0, 3: 0, 5: 0}
+    overall = Ranking()
+    slices: dict[str, Ranking] = {}
     said_no = said_no_right = answered_answerable = 0
+    section_counts: dict[str, list[int]] = {}
     for q in questions:
-        hits = kb.search(q.question, lang=q.lang, mode=mode, k=20)
-        ranking = page_ranking(hits)
-        answered = grounded(hits, threshold)
-        if not answered:
-            said_no += 1
-            said_no_right += not q.answerable
+        ranking = page_ranking(kb.search(q.question, lang=q.lang, mode=mode, k=20))
+        answer = None
+        if mode == "hybrid":
+            answer = kb.ask(Question(q.question, lang=q.lang, threshold=threshold))
+            answered = answer.answered or answer.unwritten is not None
+            said_no += not answered
+            said_no_right += not answered and not q.answerable
         if not q.answerable:
             report.unanswerable += 1
-            if answered:
+            if answer is not None and answered:
                 report.misses.append(Miss(q.id, q.question, (), tuple(ranking[:3]), "answered"))
             continue
         report.answerable += 1
-        answered_answerable += answered
         relevant = set(q.slugs)
         first = next((i for i, slug in enumerate(ranking) if slug in relevant), None)
-        for k in hits_at:
-            hits_at[k] += first is not None and first < k
-        reciprocal += 1 / (first + 1) if first is not None else 0.0
-        ndcg += _ndcg(ranking[:5], relevant)
+        ndcg = _ndcg(ranking[:5], relevant)
+        overall.add(first, ndcg)
+        for name in q.groups:
+            slices.setdefault(name, Ranking()).add(first, ndcg)
         if first is None or first >= 3:
             report.misses.append(
                 Miss(q.id, q.question, q.slugs, tuple(ranking[:3]), "not in top 3")
             )
-        elif not answered:
+        if answer is None:
+            continue
+        answered_answerable += answered
+        if not answered:
             report.misses.append(Miss(q.id, q.question, q.slugs, tuple(ranking[:3]), "no answer"))
-    n = max(report.answerable, 1)
-    report.recall = {k: v / n for k, v in hits_at.items()}
-    report.mrr = reciprocal / n
-    report.ndcg5 = ndcg / n
+        if q.sections:
+            counts = section_counts.setdefault(q.lang, [0, 0, 0])
+            top = answer.citations[0] if answer.citations else None
+            page_right = top is not None and _original(kb, top.slug) == q.slugs[0]
+            counts[0] += 1
+            counts[1] += page_right and top is not None and top.anchor in q.sections
+            counts[2] += page_right
+    averaged = overall.averaged()
+    report.recall, report.mrr, report.ndcg5 = averaged.recall, averaged.mrr, averaged.ndcg5
+    report.slices = {name: r.averaged() for name, r in sorted(slices.items())}
     report.no_answer_precision = said_no_right / said_no if said_no else 1.0
     report.no_answer_recall = said_no_right / max(report.unanswerable, 1)
-    report.answered_rate = answered_answerable / n
+    report.answered_rate = answered_answerable / max(report.answerable, 1)
+    report.sections = {
+        lang: (right / n, right / max(page, 1), n)
+        for lang, (n, right, page) in sorted(section_counts.items())
+    }
     return report
+
+
+def _original(kb: KnowledgeBase, slug: str) -> str:
+    found = kb.page(slug)
+    return found[0].original_slug if found else slug
 
 
 def _ndcg(ranking: list[str], relevant: set[str]) -> float:

@@ -6,7 +6,7 @@ Everything here is CPU-bound and synchronous; the bot calls it from its worker t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -30,6 +30,8 @@ class Query:
     text: str
     lang: str
     vectors: dict[str, np.ndarray]
+    # How much the question asks for each kind of section (sections.IntentModel).
+    intent: dict[str, float] = field(default_factory=dict)
 
     @property
     def role(self) -> str:
@@ -104,7 +106,7 @@ def rank(
     first = list(named.values())
     chosen = {id(hit) for hit in first}
     ordered = _one_per_section(first + [h for h in hits if id(h) not in chosen])
-    return sections_by_fit(ordered, query.text) if mode == "hybrid" else ordered
+    return sections_by_fit(ordered, query.intent) if mode == "hybrid" else ordered
 
 
 def _one_per_section(hits: list[Hit]) -> list[Hit]:

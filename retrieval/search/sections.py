@@ -1,51 +1,83 @@
-"""Which section of a page should lead: the steps for "how do I", source lists last.
+"""Which section of a page should lead: the steps for "how do we…", the risks for "what can
+go wrong", the examples for "any examples?", the summary for "what is…".
 
-Only reorders sections within a page's places in the ranking; which pages lead is decided
-by `ranking.rank` before this runs.
+Each passage knows its section's kind (`retrieval.index.kinds`, decided at build time). A
+question's intent is how much closer it is to each kind's typical questions than to the
+average kind, by the multilingual encoder's similarity to questions written once in English,
+so it works the same for a German, French or Spanish question. `sections_by_fit` fills each
+page's places in the ranking with its sections ordered by cosine plus INTENT_WEIGHT times the
+intent score of the section's kind. Which pages lead is decided by `ranking.rank` first.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+import numpy as np
+
+from retrieval.embedding import Embedder
 
 if TYPE_CHECKING:
     from retrieval.search.ranking import Hit
 
-_HOW_TO_QUESTION = re.compile(
-    r"\b(how (do|to|can|should|would)|steps?|wie (kann|mache|führe|erstelle|fange)"
-    r"|comment|cómo|como)\b",
-    re.IGNORECASE,
-)
-_ABOUT_SOURCES = re.compile(r"sourc|evidence|verif|referen|quelle|fuente|book|read", re.I)
-_HOW_TO_SECTIONS = re.compile(r"how-to|how-it-works|steps|so-funktioniert|comment|c[oó]mo")
-_META_SECTIONS = re.compile(r"sources|quellen|fuentes|open-questions|offene|related")
-SECTION_NUDGE = 0.1  # in cosine units: reorders close sections, never a poor one to the top
+# What people ask when they want a section of each kind.
+QUESTIONS: dict[str, tuple[str, ...]] = {
+    "definition": (
+        "what is it", "what does this mean", "explain this concept", "definition of",
+        "what is a", "what exactly is",
+    ),
+    "how-to": (
+        "how do we do this step by step", "how to organise it", "steps to run it",
+        "how do I start", "how should we prepare", "how did they do it",
+    ),
+    "risks": (
+        "what can go wrong", "what are the risks", "dangers and pitfalls",
+        "what mistakes to avoid", "what are the downsides and limits",
+    ),
+    "when": (
+        "when should we use this", "what is it good for", "in which situations does it make sense",
+        "when is it useful",
+    ),
+    "examples": (
+        "give me examples", "real examples of this in practice", "famous cases where it was used",
+        "which campaigns did this",
+    ),
+    "sources": (
+        "what sources back this up", "where can I read more", "which books and evidence",
+        "how was this verified",
+    ),
+}  # fmt: skip
+# In cosine units per unit of intent score; chosen on the calibration questions
+# (bench/results/quality.md): strong enough to put the asked-for section first on a page,
+# too weak to lift an unrelated one.
+INTENT_WEIGHT = 2.0
 
 
-def section_prior(question: str) -> Callable[[str], float]:
-    how_to = bool(_HOW_TO_QUESTION.search(question))
-    about_sources = bool(_ABOUT_SOURCES.search(question))
+class IntentModel:
+    """The typical questions of each kind, embedded once by the encoder that reads intent."""
 
-    def prior(anchor: str) -> float:
-        if how_to and _HOW_TO_SECTIONS.search(anchor):
-            return SECTION_NUDGE
-        if not about_sources and _META_SECTIONS.search(anchor):
-            return -SECTION_NUDGE
-        return 0.0
+    def __init__(self, encoder: Embedder) -> None:
+        self.encoder = encoder
+        self._kinds = list(QUESTIONS)
+        self._vectors = [encoder.embed(list(QUESTIONS[kind])) for kind in self._kinds]
 
-    return prior
+    def scores(self, query: np.ndarray) -> dict[str, float]:
+        """How much closer the question is to each kind's questions than to the average."""
+        raw = [float((vectors @ query).mean()) for vectors in self._vectors]
+        mean = sum(raw) / len(raw)
+        return {kind: value - mean for kind, value in zip(self._kinds, raw, strict=True)}
 
 
-def sections_by_fit(hits: list[Hit], question: str) -> list[Hit]:
+def sections_by_fit(hits: list[Hit], intent: dict[str, float]) -> list[Hit]:
     """Keep each page's places in the ranking, but fill them with its sections in order of
-    fit: cosine plus a nudge towards steps for "how do I" questions and away from source
-    lists unless sources are asked for. Which pages come first does not change."""
-    prior = section_prior(question)
+    fit: cosine plus INTENT_WEIGHT times the intent score of the section's kind."""
+
+    def fit(hit: Hit) -> float:
+        return hit.dense + INTENT_WEIGHT * intent.get(hit.passage.kind, 0.0)
+
     by_page: dict[str, list[Hit]] = {}
     for hit in hits:
         by_page.setdefault(hit.passage.slug, []).append(hit)
     for group in by_page.values():
-        group.sort(key=lambda h: h.dense + prior(h.passage.anchor), reverse=True)
+        group.sort(key=fit, reverse=True)
     return [by_page[hit.passage.slug].pop(0) for hit in hits]

@@ -7,9 +7,13 @@ import re
 import numpy as np
 
 from retrieval.wiki.language import content_terms
+from retrieval.wiki.text import ITEM
 
 MAX_SENTENCE_CHARS = 320
 ELLIPSIS = "…"
+# Room for the list items a quoted sentence announces: enough for a short list, and the
+# quote still fits a Discord embed field (1,024 characters) with its citation line.
+LIST_CHARS = 650
 
 
 def select_sentences(
@@ -36,21 +40,41 @@ def select_sentences(
         near = abs(int(index) - best) == 1
         if total[index] >= total[best] - (0.15 if near else 0.08):
             chosen.add(int(index))
-    return sorted(chosen)
+    return with_announced_items(sentences, sorted(chosen))
+
+
+def with_announced_items(sentences: tuple[str, ...], chosen: list[int]) -> list[int]:
+    """`chosen`, plus the list items that follow a chosen sentence announcing them ("To run
+    an after-action review:"), as many as fit in LIST_CHARS."""
+    extended = set(chosen)
+    for index in chosen:
+        if not sentences[index].rstrip().endswith(":"):
+            continue
+        used = 0
+        for item in range(index + 1, len(sentences)):
+            text = sentences[item]
+            if not text.startswith(ITEM) or used + len(_shorten(text)) > LIST_CHARS:
+                break
+            extended.add(item)
+            used += len(_shorten(text))
+    return sorted(extended)
 
 
 def make_snippet(sentences: tuple[str, ...], chosen: list[int]) -> str:
-    parts: list[str] = []
+    """The chosen sentences in reading order; list items on lines of their own; an ellipsis
+    where something was left out."""
+    text = ""
     previous = None
     for index in chosen:
         sentence = _shorten(sentences[index])
-        if previous is not None and index != previous + 1:
-            parts.append(ELLIPSIS)
-        parts.append(sentence)
+        if previous is not None:
+            gap = f" {ELLIPSIS}" if index != previous + 1 else ""
+            text += f"{gap}\n" if sentence.startswith(ITEM) else f"{gap} "
+        text += sentence
         previous = index
     if chosen and chosen[0] > 0:
-        parts.insert(0, ELLIPSIS)
-    return " ".join(parts)
+        text = f"{ELLIPSIS} {text}"
+    return text
 
 
 def mark_terms(snippet: str, question: str) -> tuple[tuple[int, int], ...]:

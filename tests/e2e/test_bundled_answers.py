@@ -45,3 +45,63 @@ def test_quality_on_the_question_set_meets_targets(bundled_kb: KnowledgeBase) ->
     assert hybrid.mrr >= 0.80
     assert hybrid.mrr > max(lexical.mrr, dense.mrr)
     assert hybrid.no_answer_precision >= 0.8
+
+
+def test_german_french_and_spanish_questions_find_english_only_pages(
+    bundled_kb: KnowledgeBase,
+) -> None:
+    cases = {
+        ("Wir wollen als Mieter gemeinsam die Miete verweigern. Wie geht das?", "de"): {
+            "rent-strikes", "tenant-organizing"
+        },
+        ("Wie schützen wir unsere Chatgruppe vor Überwachung?", "de"): {
+            "digital-security", "security-culture"
+        },
+        ("Comment organiser une grève des loyers dans notre immeuble ?", "fr"): {
+            "rent-strikes", "tenant-organizing"
+        },
+        ("¿Cómo preparamos una huelga de alquileres?", "es"): {"rent-strikes"},
+        ("¿Qué es la cultura de seguridad en un colectivo?", "es"): {"security-culture"},
+    }  # fmt: skip
+    for (question, lang), expected in cases.items():
+        answer = bundled_kb.ask(Question(question))
+        assert answer.lang == lang, question
+        assert answer.answered and answer.citations[0].slug in expected, (question, answer)
+        assert answer.fell_back_to == "en"  # English pages, and the answer says so
+
+
+def test_a_how_to_question_quotes_the_steps_first(bundled_kb: KnowledgeBase) -> None:
+    answer = bundled_kb.ask(Question("how do I actually do a power map, step by step?"))
+    assert (answer.citations[0].slug, answer.citations[0].anchor) == (
+        "power-mapping",
+        "how-to-use-it",
+    )
+    german = bundled_kb.ask(Question("Welche Risiken hat eine Machtanalyse?"))
+    assert german.citations[0].slug == "de/power-mapping"
+    assert german.citations[0].anchor == "risiken"
+
+
+def test_the_exact_title_of_a_stub_says_the_page_is_not_written_yet(
+    bundled_kb: KnowledgeBase,
+) -> None:
+    answer = bundled_kb.ask(Question("phone banking"))
+    assert not answer.answered and answer.citations == ()
+    assert answer.unwritten is not None and answer.unwritten.slug == "phone-banking"
+
+
+def test_a_quoted_sentence_that_announces_a_list_brings_the_items(
+    bundled_kb: KnowledgeBase,
+) -> None:
+    answer = bundled_kb.ask(Question("what are the steps to run an after-action review?"))
+    top = answer.citations[0]
+    assert top.slug == "after-action-review"
+    assert "To run an after-action review:\n• " in top.snippet
+
+
+def test_scores_are_calibrated_confidences_shown_best_first(bundled_kb: KnowledgeBase) -> None:
+    answer = bundled_kb.ask(Question("how do we plan a rent strike?"))
+    scores = [c.score for c in answer.citations]
+    assert answer.calibrated and scores == sorted(scores, reverse=True)
+    assert all(0 <= s <= 1 for s in scores)
+    off_topic = bundled_kb.ask(Question("best vegan restaurant near the town hall?"))
+    assert not off_topic.answered

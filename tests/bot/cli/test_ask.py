@@ -21,7 +21,8 @@ def config(tmp_path: Path) -> Path:
     path = tmp_path / "orgbot.toml"
     path.write_text(
         'content_dir = "content"\nvar_dir = "var"\nbase_url = "https://wiki.example.org"\n'
-        '[model]\nname = "fake"\n[answer]\nthreshold = 0.3\nsee_also_threshold = 0.2\n'
+        '[model]\nname = "fake"\n[multilingual]\nname = "fake-multilingual"\n'
+        "[answer]\nthreshold = 0.3\nsee_also_threshold = 0.2\n"
     )
     return path
 
@@ -155,3 +156,53 @@ def test_crlf_input_lines_are_clean_questions(config: Path) -> None:
     result = run(config, "ask", "--json", "-", stdin="house visits door\r\nrent pledge\r\n")
     questions = [json.loads(line)["question"] for line in result.stdout.strip().splitlines()]
     assert questions == ["house visits door", "rent pledge"]
+
+
+def answer_of(result) -> dict:
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_answer_speaks_the_language_of_the_question(config: Path) -> None:
+    run(config, "index", "build")
+    german = answer_of(run(config, "ask", "--json", "Wie klingelt die Organizerin an der Tür?"))
+    english = answer_of(run(config, "ask", "--json", "how do house visits at the door work"))
+
+    assert german["lang"] == "de" and german["hits"][0]["slug"] == "de/house-visits"
+    assert english["lang"] == "en" and english["hits"][0]["slug"] == "house-visits"
+
+
+def test_lang_forces_the_language_and_the_fallback_is_said_in_it(config: Path) -> None:
+    run(config, "index", "build")
+    forced = answer_of(
+        run(config, "ask", "--json", "--lang", "de", "rent pledge signatures threshold")
+    )
+    text = run(config, "ask", "--lang", "de", "rent pledge signatures threshold")
+
+    assert (forced["lang"], forced["fell_back_to"]) == ("de", "en")
+    assert forced["hits"][0]["slug"] == "rent-pledges"
+    assert "Diese Seiten gibt es noch nicht auf Deutsch" in text.output
+
+
+def test_a_german_question_finds_an_english_only_page(config: Path) -> None:
+    run(config, "index", "build")
+    found = answer_of(
+        run(config, "ask", "--json", "Wie viele Unterschriften braucht ein Miete Versprechen?")
+    )
+
+    assert found["lang"] == "de" and found["fell_back_to"] == "en"
+    assert found["hits"][0]["slug"] == "rent-pledges"
+
+
+def test_a_language_the_wiki_lacks_is_answered_from_what_exists_and_said(
+    config: Path,
+) -> None:
+    run(config, "index", "build")
+    italian = answer_of(
+        run(config, "ask", "--json", "rent pledge, signatures, threshold: come funziona?")
+    )
+    text = run(config, "ask", "rent pledge, signatures, threshold: come funziona?")
+
+    assert italian["lang"] == "it" and italian["fell_back_to"] == "en"
+    assert italian["hits"][0]["slug"] == "rent-pledges"
+    assert "No Italiano version of these pages yet" in text.output

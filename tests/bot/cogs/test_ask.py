@@ -38,7 +38,7 @@ async def test_unanswerable_question_says_so_and_offers_see_also_pages(
     await deliver(slash("ask", {"question": "quantum chromodynamics lattice"}))
 
     embed = recorder.sent[-1].embeds[0]
-    assert embed["description"].startswith("I could not find a grounded answer")
+    assert embed["description"].startswith("The wiki has no grounded answer to that.")
     assert embed["fields"][0]["name"] == "Pages that come close"
     assert any(i.startswith("ob:page:") for i in recorder.sent[-1].custom_ids)
 
@@ -72,11 +72,22 @@ async def test_a_4000_character_question_still_fits_every_limit(
 async def test_german_locale_says_when_it_falls_back_to_english(
     deliver, recorder: Recorder
 ) -> None:
-    await deliver(slash("ask", {"question": "power mapping who decides"}, locale="de"))
+    await deliver(slash("ask", {"question": "power mapping: wer entscheidet?"}, locale="de"))
 
     embed = recorder.sent[-1].embeds[0]
     assert embed["footer"]["text"].startswith("Ergebnisse 1–")
     assert "Deutsch" in embed.get("description", "")
+
+
+async def test_a_question_in_english_is_answered_in_english_whatever_the_locale(
+    deliver, recorder: Recorder
+) -> None:
+    await deliver(slash("ask", {"question": "power mapping who decides"}, locale="de"))
+
+    embed = recorder.sent[-1].embeds[0]
+    assert embed["footer"]["text"].startswith("Results 1–")
+    assert "Deutsch" not in embed.get("description", "")
+    assert embed["fields"][0]["name"].startswith("1. Power mapping")
 
 
 async def test_cooldown_answers_with_a_friendly_private_message(
@@ -148,3 +159,14 @@ async def test_a_dm_answer_pages_from_memory_until_restart(
     await deliver(click(answer.as_message(), more, guild=False))
 
     assert "too old" in recorder.sent[-1].content
+
+
+async def test_a_german_question_from_an_english_locale_is_answered_in_german(
+    deliver, recorder: Recorder
+) -> None:
+    question = "Wie stellen wir offene Fragen und hören zu?"
+    await deliver(slash("ask", {"question": question}, locale="en-US"))
+
+    embed = recorder.sent[-1].embeds[0]
+    assert embed["footer"]["text"].startswith("Ergebnisse 1–")
+    assert embed["fields"][0]["name"].startswith("1. Einzelgespräche ›")

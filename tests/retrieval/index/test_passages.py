@@ -1,4 +1,4 @@
-"""Pages cut into passages, and passages into the sentences a citation quotes."""
+"""Pages cut into passages of about 180 words, in reading order."""
 
 from __future__ import annotations
 
@@ -6,22 +6,6 @@ import itertools
 
 from retrieval.index.passages import MAX_WORDS, split_page, split_text
 from retrieval.wiki.loader import parse_page
-from retrieval.wiki.text import plain_text, sentences
-
-
-def test_plain_text_shows_link_labels_and_drops_markup() -> None:
-    text = "Use [[power-mapping|a power map]] and **then** [[case-studies/salt-march]]."
-    assert plain_text(text) == "Use a power map and then salt march."
-
-
-def test_sentences_join_wrapped_lines_and_keep_list_items_whole() -> None:
-    text = "First sentence runs\nover two lines. Second one.\n\n- an item\n  that wraps\n- another"
-    assert sentences(text) == [
-        "First sentence runs over two lines.",
-        "Second one.",
-        "an item that wraps",
-        "another",
-    ]
 
 
 def test_short_section_is_one_passage() -> None:

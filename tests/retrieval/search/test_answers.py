@@ -126,10 +126,21 @@ def test_more_results_pages_through_citations(kb) -> None:
 
 
 def test_stub_may_be_listed_as_see_also_but_never_quoted(kb) -> None:
-    answer = kb.ask(Question("raffle membership dues seed funding", threshold=0.99))
+    answer = kb.ask(Question("rent pledge raffle membership dues", threshold=0.99))
     assert not answer.answered and answer.citations == ()
+    assert answer.unwritten is None  # the stub is close, but not close enough to name
     assert "seed-funding" in [c.slug for c in answer.see_also]
     assert next(c for c in answer.see_also if c.slug == "seed-funding").status == "stub"
+
+
+def test_a_stub_that_matches_best_is_named_as_not_written_yet(kb) -> None:
+    answer = kb.ask(Question("raffle membership dues seed funding"))
+
+    assert not answer.answered and answer.citations == () and answer.see_also == ()
+    assert answer.unwritten is not None
+    assert (answer.unwritten.slug, answer.unwritten.status) == ("seed-funding", "stub")
+    assert answer.unwritten.url == "https://wiki.example.org/seed-funding"
+    assert kb.ask(Question("raffle membership dues seed funding", include_stubs=True)).answered
 
 
 def test_how_to_question_leads_with_the_steps_of_the_same_page(kb) -> None:
