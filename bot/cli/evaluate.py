@@ -21,27 +21,35 @@ from .ask import open_knowledge_base
 def evaluate_command(
     ctx: typer.Context,
     questions: Annotated[
-        Path, typer.Argument(help="JSON lines: question, lang, answerable, slugs.", exists=True)
+        list[Path],
+        typer.Argument(
+            help="JSON lines: question, lang, answerable, slugs (and group, kind, sections).",
+            exists=True,
+            dir_okay=False,
+        ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     threshold: Annotated[
         float | None, typer.Option(help="Answer threshold to test (default: configured).")
     ] = None,
 ) -> None:
-    """Score retrieval on a question set: Recall@1/3/5, MRR, nDCG@5 and "no answer" precision.
+    """Score answers on question sets: ranking, the right section, and the honest "no".
 
-    The same figures are shown for hybrid, BM25-only and dense-only search on the same index,
-    followed by the questions hybrid search missed.
+    Shows Recall@1/3/5, MRR and nDCG@5 for hybrid, BM25-only and dense-only search, then
+    recall and MRR per language and per group (English, cross-lingual, translated), section
+    precision at 1 per language, "no answer" precision and recall, and the questions hybrid
+    search missed.
 
-    Example: orgbot eval tests/eval/questions.jsonl
+    Example: orgbot eval tests/eval/holdout.jsonl
     """
-    rows = read_questions(questions)
+    rows = read_questions(*questions)
     kb = open_knowledge_base(state(ctx).settings.retrieval)
     reports = [evaluate(kb, rows, mode, threshold) for mode in MODES]
     if as_json:
         console.print_json(json.dumps([_as_dict(r) for r in reports]))
         return
     console.print(results_table(reports))
+    console.print(slices_table(reports[0]))
     misses = reports[0].misses
     if misses:
         table = Table("id", "question", "expected", "got (top 3)", "why", title="Hybrid misses")
@@ -70,6 +78,26 @@ def results_table(reports: list[ModeReport]) -> Table:
     table.add_row(
         "questions", *(f"{r.answerable} + {r.unanswerable} unanswerable" for r in reports)
     )
+    return table
+
+
+def slices_table(report: ModeReport) -> Table:
+    table = Table("slice", "questions", "Recall@3", "MRR", "section P@1", "when page right",
+                  title="Hybrid, by language and group")  # fmt: skip
+    for name, ranking in report.slices.items():
+        found = report.sections.get(name.removeprefix("lang "))
+        sections = (
+            (f"{found[0]:.3f}", f"{found[1]:.3f}")
+            if name.startswith("lang ") and found
+            else ("", "")
+        )
+        table.add_row(
+            name,
+            str(ranking.questions),
+            f"{ranking.recall[3]:.3f}",
+            f"{ranking.mrr:.3f}",
+            *sections,
+        )
     return table
 
 

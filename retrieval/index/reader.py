@@ -72,7 +72,18 @@ class LoadedBuild:
             title = self.pages[passage.slug].title
             self.document_frequency.update(set(words(f"{title} {passage.section} {passage.text}")))
         self._page_texts: dict[str, str] = {}
+        self._stems: dict[int, frozenset[str]] = {}
         self._lock = threading.Lock()
+
+    def stems(self, passage_ids: Iterable[int]) -> set[str]:
+        """The five-letter stems of the words of these passages."""
+        found: set[str] = set()
+        for pid in passage_ids:
+            stems = self._stems.get(pid)
+            if stems is None:
+                stems = self._stems[pid] = frozenset(w[:5] for w in words(self.passages[pid].text))
+            found |= stems
+        return found
 
     def page_text(self, slug: str) -> str:
         """A page's title and passages in lower case, for checking that a name occurs in it."""

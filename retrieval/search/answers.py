@@ -8,7 +8,7 @@ Each citation carries its page's confidence, and citations are shown most confid
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from retrieval.index.reader import LoadedBuild
 from retrieval.models import Answer, Citation, PageRef, Question
@@ -57,7 +57,7 @@ class Answerer:
         hits = [h for h in ranked if include_stubs or h.page.status != "stub"]
         notice = length_notice(q.text)
         pages = by_page(ranked)
-        confidence = {slug: self.confidence(build, query, group) for slug, group in pages.items()}
+        confidence = _Memo(lambda slug: self.confidence(build, query, pages[slug]))
         if ranked and ranked[0].page.status == "stub" and not include_stubs:
             stub = ranked[0]
             sure = confidence[stub.page.original_slug]
@@ -80,7 +80,12 @@ class Answerer:
                 q.text, False, (), see_also, lang, None, notice=notice,
                 calibrated=self.grounding is not None,
             )  # fmt: skip
-        good = [h for h in hits if h.exact or self._quotable(h, pages, confidence, threshold)]
+        good = []
+        for hit in hits:  # only as far as needed: each page's confidence costs a little
+            if hit.exact or self._quotable(hit, pages, confidence, threshold):
+                good.append(hit)
+            if len(good) > q.offset + limit:
+                break
         chosen = good[q.offset : q.offset + limit]
         citations = tuple(
             sorted(
@@ -98,9 +103,8 @@ class Answerer:
         )  # fmt: skip
 
     def _quotable(
-        self, hit: Hit, pages: dict[str, list[Hit]], confidence: dict[str, float],
-        threshold: float,
-    ) -> bool:  # fmt: skip
+        self, hit: Hit, pages: dict[str, list[Hit]], confidence: _Memo, threshold: float
+    ) -> bool:
         """A passage worth quoting: close enough on its own (uncalibrated), or from a page
         that is nearly an answer and not far from that page's best passage (calibrated)."""
         if self.grounding is None:
@@ -129,6 +133,19 @@ class Answerer:
             return None
         link = base.rstrip("/") + "/" + slug
         return f"{link}#{anchor}" if anchor and anchor not in ("summary", "overview") else link
+
+
+class _Memo:
+    """A page's confidence, computed the first time it is asked for."""
+
+    def __init__(self, compute: Callable[[str], float]) -> None:
+        self._compute = compute
+        self._known: dict[str, float] = {}
+
+    def __getitem__(self, slug: str) -> float:
+        if slug not in self._known:
+            self._known[slug] = self._compute(slug)
+        return self._known[slug]
 
 
 def by_page(hits: Iterable[Hit]) -> dict[str, list[Hit]]:

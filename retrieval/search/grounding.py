@@ -25,7 +25,7 @@ import numpy as np
 from retrieval.embedding import MULTILINGUAL
 from retrieval.index.reader import LoadedBuild
 from retrieval.search.ranking import Hit, Query
-from retrieval.wiki.language import content_terms, words
+from retrieval.wiki.language import content_terms
 
 CALIBRATION = Path(__file__).with_name("grounding.json")
 FEATURES = (
@@ -52,7 +52,7 @@ def evidence(build: LoadedBuild, query: Query, page_hits: Sequence[Hit]) -> dict
     terms = [t for t in content_terms(query.text) if len(t) > 2 and not t.isdigit()]
     unknown = [t for t in terms if build.document_frequency.get(t, 0) == 0]
     stems = {t[:5] for t in terms}
-    near = {w[:5] for hit in page_hits[:2] for w in words(hit.passage.text)}
+    near = build.stems(hit.passage.id for hit in page_hits[:2])
     page_text = build.page_text(page_hits[0].passage.slug)
     tokens = _NAME.findall(query.text)
     names = [t for i, t in enumerate(tokens) if (i and t[0].isupper()) or _has_digit(t)]

@@ -105,3 +105,18 @@ def test_scores_are_calibrated_confidences_shown_best_first(bundled_kb: Knowledg
     assert all(0 <= s <= 1 for s in scores)
     off_topic = bundled_kb.ask(Question("best vegan restaurant near the town hall?"))
     assert not off_topic.answered
+
+
+def test_bad_input_gets_a_clear_answer_or_a_clear_no(bundled_kb: KnowledgeBase) -> None:
+    italian = bundled_kb.ask(Question("Come organizziamo uno sciopero degli affitti?"))
+    assert italian.lang == "it" and italian.answered
+    assert italian.citations[0].slug in {"rent-strikes", "tenant-organizing"}
+    assert italian.fell_back_to == "en"  # no Italian pages: English ones, and it says so
+    # A German word in an English question: the rent-strike page comes up, quoted or at
+    # least offered (the unknown word lowers the confidence).
+    mixed = bundled_kb.ask(Question("How do we plan a Mietstreik in our building?"))
+    offered = [c.slug for c in mixed.citations or mixed.see_also]
+    assert offered[0] in {"rent-strikes", "tenant-organizing"}
+    for question in ("Как организовать забастовку арендаторов?", "ᐃᓄᒃᑎᑐᑦ ᐊᐱᖅᑯᑎ", "rent " * 2000):
+        answer = bundled_kb.ask(Question(question))
+        assert isinstance(answer.answered, bool) and answer.question == question
