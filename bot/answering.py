@@ -4,6 +4,7 @@ and the "more results" button, so all three log, page and render the same way.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,8 @@ from .render import ButtonSpec, answer_buttons, answer_embed
 
 if TYPE_CHECKING:
     from .client import OrgBot
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,7 @@ async def answer(
     in a DM the question is remembered in memory only.
     """
     question = without_mentions(question)
-    guild = await bot.state.guild_settings(asker.guild_id) if asker.guild_id else None
+    guild = await bot.guild_settings.get(asker.guild_id) if asker.guild_id else None
     threshold = guild.threshold if guild is not None else None
     result = await bot.kb.ask(
         Question(question, locale=asker.lang, offset=offset, threshold=threshold)
@@ -78,19 +81,28 @@ def without_mentions(text: str) -> str:
 
 
 async def remember(bot: OrgBot, question: str, asker: Asker, result: Answer) -> str:
-    if asker.guild_id is None:
-        return bot.recent.remember(question, result.lang)
-    row = await bot.state.log_question(
-        guild_id=asker.guild_id,
-        channel_id=asker.channel_id,
-        user_id=asker.user_id,
-        question=question,
-        lang=result.lang,
-        answered=result.answered,
-        top_score=result.citations[0].score if result.citations else None,
-        cited=[citation.slug for citation in result.citations],
-    )
-    return f"q{row:x}"
+    """A reference for the answer's buttons: the question's log row in a guild, else (a DM,
+    or a state database that cannot be written right now) a place in memory.
+
+    Answering never depends on logging: a full disk or an unreachable server costs the
+    question its place in `/kb gaps` and its vote buttons, not its answer.
+    """
+    if asker.guild_id is not None:
+        try:
+            row = await bot.state.log_question(
+                guild_id=asker.guild_id,
+                channel_id=asker.channel_id,
+                user_id=asker.user_id,
+                question=question,
+                lang=result.lang,
+                answered=result.answered,
+                top_score=result.citations[0].score if result.citations else None,
+                cited=[citation.slug for citation in result.citations],
+            )
+            return f"q{row:x}"
+        except Exception as exc:
+            log.warning("could not log a question (%s); answering without it", exc)
+    return bot.recent.remember(question, result.lang)
 
 
 async def recall(bot: OrgBot, ref: str) -> tuple[str, str] | None:

@@ -42,7 +42,7 @@ async def allowed_here(bot: OrgBot, guild_id: int | None, channel: object) -> tu
     """() when questions may be answered in `channel`, else the channels that are allowed."""
     if guild_id is None:
         return ()
-    allowed = (await bot.state.guild_settings(guild_id)).allowed_channels
+    allowed = (await bot.guild_settings.get(guild_id)).allowed_channels
     if not allowed or home_channel_id(channel) in allowed:
         return ()
     return allowed
@@ -52,7 +52,7 @@ async def question_allowed(interaction: discord.Interaction[Any]) -> bool:
     """The check on every command that answers questions: allowed channel, then cooldown."""
     await lookup_allowed(interaction)
     bot: OrgBot = interaction.client
-    retry_after = bot.cooldown.hit(interaction.user.id)
+    retry_after = await bot.cooldown.spend(interaction.user.id)
     if retry_after:
         raise OnCooldown(retry_after)
     return True

@@ -23,13 +23,18 @@ from discord.ext import commands
 from retrieval import AsyncKnowledgeBase
 
 from . import cogs
-from .cooldown import Cooldown
+from .builds import BuildSync
+from .cooldown import Allowance, LocalCooldown, SharedCooldown
 from .errors import report_error
+from .guilds import GuildSettingsCache
 from .settings import Settings
 from .state import StateDB
 
 log = logging.getLogger(__name__)
 PURGE_EVERY_SECONDS = 6 * 3600
+# How old a guild's settings may get in memory when no notification can tell of a change
+# (processes sharing one SQLite file).
+SQLITE_SETTINGS_AGE = 5.0
 # Requests to Discord share this many keep-alive connections. discord.py's default is no
 # limit, so a burst of interactions opened one new connection (and TLS handshake, on the
 # event loop) per acknowledgement; queueing on a bounded pool keeps the loop responsive.
@@ -91,8 +96,12 @@ class OrgBot(commands.AutoShardedBot):
         settings: Settings,
         *,
         message_content: bool = True,
+        shared: bool = False,
+        builds: BuildSync | None = None,
         **options: Any,
     ) -> None:
+        """`shared`: other processes share `state` (PostgreSQL), so cooldowns are kept
+        there and settings changes are heard from it rather than re-read."""
         intents = discord.Intents.default()
         # Privileged: needed to read follow-ups in the bot's threads without a mention.
         intents.message_content = message_content
@@ -107,8 +116,14 @@ class OrgBot(commands.AutoShardedBot):
         self.kb = kb
         self.state = state
         self.settings = settings
-        discord_settings = settings.bot.discord
-        self.cooldown = Cooldown(discord_settings.cooldown_seconds, discord_settings.cooldown_burst)
+        self.builds = builds  # published builds, when hosts share a state server
+        seconds, burst = settings.bot.discord.cooldown_seconds, settings.bot.discord.cooldown_burst
+        self.cooldown: Allowance = (
+            SharedCooldown(state, seconds, burst) if shared else LocalCooldown(seconds, burst)
+        )
+        self.guild_settings = GuildSettingsCache(
+            state, max_age=None if shared else SQLITE_SETTINGS_AGE
+        )
         self.recent = RecentQuestions()
         self._purge_task: asyncio.Task[None] | None = None
 
@@ -118,6 +133,7 @@ class OrgBot(commands.AutoShardedBot):
         await super().login(token)
 
     async def setup_hook(self) -> None:
+        await self.guild_settings.start()
         for name in extension_names():
             await self.load_extension(name)
         self._purge_task = asyncio.create_task(self._purge_forever(), name="orgbot-purge")

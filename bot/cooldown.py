@@ -1,13 +1,23 @@
 """A per-user allowance of questions: `burst` questions per `seconds`, refilling steadily.
 
-Kept in memory on purpose: a restart forgiving everyone is fine, and a database write per
-question would cost more than the abuse it stops.
+On one machine it is kept in memory: a restart forgiving everyone is fine. With shard
+processes on several hosts (PostgreSQL) it is kept in the database, so a user cannot get
+`burst` questions per shard.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from .state import StateDB
+
+log = logging.getLogger(__name__)
+SHARED_TIMEOUT = 0.5  # seconds
 
 
 class Cooldown:
@@ -49,3 +59,44 @@ class Cooldown:
             for user, (tokens, at) in self._buckets.items()
             if now - at < full_after
         }
+
+
+class Allowance(Protocol):
+    """How many questions a user may ask: 0.0 when this one is allowed, else seconds to wait."""
+
+    async def spend(self, user_id: int) -> float: ...
+
+
+class SharedCooldown:
+    """The same allowance kept in the state database, so it holds for a user whichever shard
+    process their interactions land on. If the database cannot be reached, this process's
+    own bucket decides, rather than refusing or waving everyone through."""
+
+    def __init__(self, state: StateDB, seconds: float, burst: int) -> None:
+        self._state = state
+        self.seconds = seconds
+        self.burst = burst
+        self._local = Cooldown(seconds, burst)
+
+    async def spend(self, user_id: int) -> float:
+        try:
+            # Checked before the interaction is acknowledged: a slow server must not eat
+            # Discord's three seconds.
+            return await asyncio.wait_for(
+                self._state.spend_question(user_id, self.seconds, self.burst), SHARED_TIMEOUT
+            )
+        except Exception as exc:
+            log.warning("shared cooldown unavailable (%s); counting in this process", exc)
+            return self._local.hit(user_id)
+
+
+class LocalCooldown:
+    """`Cooldown` behind the same awaitable interface as `SharedCooldown`."""
+
+    def __init__(self, seconds: float, burst: int) -> None:
+        self.seconds = seconds
+        self.burst = burst
+        self._local = Cooldown(seconds, burst)
+
+    async def spend(self, user_id: int) -> float:
+        return self._local.hit(user_id)

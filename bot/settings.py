@@ -50,6 +50,18 @@ class DiscordSettings(_Section):
     public_by_default: bool = False
     thread_mode: bool = True
     hash_key_file: Path | None = None
+    # Where discord.py sends requests: Discord itself unless a Discord API proxy (or a test
+    # server) is named, e.g. "http://127.0.0.1:8080/api/v10".
+    api_base: str = ""
+    gateway_url: str = ""
+
+
+class StateSettings(_Section):
+    # "" = the SQLite file var/orgbot.sqlite3 (one machine); postgresql://user@host/db for
+    # shard processes on several hosts. A password belongs in ORGBOT_STATE__URL or url_file.
+    url: SecretStr = SecretStr("")
+    url_file: Path | None = None
+    pool_size: int = Field(default=10, ge=1, le=100)
 
 
 class BotSettings(_Section):
@@ -58,11 +70,23 @@ class BotSettings(_Section):
     var_dir: Path = Path("var")
     retention_days: int = Field(default=90, ge=1)
     discord: DiscordSettings = DiscordSettings()
+    state: StateSettings = StateSettings()
     hash_key: SecretStr | None = None
 
     @property
     def state_db(self) -> Path:
         return self.var_dir / "orgbot.sqlite3"
+
+    def state_url(self) -> str:
+        """The state database's URL, from `[state] url` or the file `url_file` names."""
+        if self.state.url_file is not None:
+            try:
+                return self.state.url_file.read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ConfigError(
+                    f"cannot read the state URL file {self.state.url_file}: {exc}"
+                ) from None
+        return self.state.url.get_secret_value().strip()
 
 
 class Settings(_Section):
@@ -88,6 +112,7 @@ class _FileLayout(BaseSettings):
     index: IndexSettings = IndexSettings()
     retention_days: int = Field(default=90, ge=1)
     discord: DiscordSettings = DiscordSettings()
+    state: StateSettings = StateSettings()
     hash_key: SecretStr | None = None
 
     @classmethod
@@ -119,8 +144,11 @@ class _FileLayout(BaseSettings):
             base_url=self.base_url, model=self.model, multilingual=self.multilingual,
             answer=self.answer, index=self.index,
         )  # fmt: skip
+        state = self.state
+        if state.url_file is not None:
+            state = state.model_copy(update={"url_file": _absolute(state.url_file, cwd)})
         bot = BotSettings(
-            var_dir=var_dir, retention_days=self.retention_days, discord=discord,
+            var_dir=var_dir, retention_days=self.retention_days, discord=discord, state=state,
             hash_key=self.hash_key,
         )  # fmt: skip
         return Settings(retrieval=retrieval, bot=bot)
@@ -139,11 +167,12 @@ def _resolve_file_paths(values: dict[str, Any], base: Path) -> None:
     for key in _PATHS:
         if isinstance(values.get(key), str):
             values[key] = _absolute(Path(values[key]), base)
-    discord = values.get("discord")
-    if isinstance(discord, dict):
-        for key in _DISCORD_PATHS:
-            if isinstance(discord.get(key), str) and discord[key]:
-                discord[key] = _absolute(Path(discord[key]), base)
+    for section, keys in (("discord", _DISCORD_PATHS), ("state", ("url_file",))):
+        table = values.get(section)
+        if isinstance(table, dict):
+            for key in keys:
+                if isinstance(table.get(key), str) and table[key]:
+                    table[key] = _absolute(Path(table[key]), base)
 
 
 def load_settings(config_file: Path | None = None) -> Settings:

@@ -32,7 +32,7 @@ from retrieval.models import (
     Section,
 )
 from retrieval.search.evaluate import MODES, ModeReport, QuestionSetError, evaluate, read_questions
-from retrieval.service import KnowledgeBase
+from retrieval.service import KnowledgeBase, install_build
 from retrieval.settings import (
     AnswerSettings,
     IndexSettings,
@@ -83,6 +83,7 @@ __all__ = [
     "evaluate",
     "export_models",
     "import_exports",
+    "install_build",
     "lint",
     "load_encoders",
     "load_pages",

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -13,8 +14,9 @@ from dataclasses import replace
 from rapidfuzz import fuzz, process
 
 from retrieval.embedding import ENGLISH, MULTILINGUAL, Embedder, Encoders, load_encoders
-from retrieval.index.builder import content_digest
-from retrieval.index.manifest import IndexNotReady, current_build
+from retrieval.index.artifact import install, pack, unpack
+from retrieval.index.builder import build_lock, content_digest, prune
+from retrieval.index.manifest import IndexNotReady, Manifest, current_build, write_pointer
 from retrieval.index.reader import LoadedBuild
 from retrieval.models import Answer, IndexStatus, Page, PageLookup, PageRef, Question, Reload
 from retrieval.search.answers import (
@@ -224,8 +226,39 @@ class KnowledgeBase:
         old.close()
         return Reload(True, self._build.manifest.build_id)
 
+    def artifact(self) -> tuple[bytes, str, Manifest]:
+        """The build in use as one artifact for other hosts: (bytes, sha256, manifest)."""
+        return pack(self._build.folder)
+
+    def install(self, data: bytes, sha256: str) -> Reload:
+        """Make a published build current (see `install_build`) and switch to it."""
+        install_build(self.settings, self.encoders, data, sha256)
+        return self.reload()
+
     def close(self) -> None:
         self._build.close()
+
+
+def install_build(
+    settings: RetrievalSettings, encoders: Encoders | Embedder, data: bytes, sha256: str
+) -> str:
+    """Verify a published build artifact, open it, and make it the current build.
+
+    Anything wrong with it (a corrupt or partial artifact, another model, a damaged store)
+    is refused with IndexNotReady before the current build changes. Returns its id.
+    """
+    root = settings.index_dir
+    folder, manifest = unpack(data, sha256, root)
+    try:
+        LoadedBuild(folder, manifest, Encoders.of(encoders)).close()
+        with build_lock(root):
+            install(folder, root, manifest.build_id)
+            write_pointer(root, manifest.build_id)
+            prune(root)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return manifest.build_id
 
 
 def _ref(page: Page, score: float = 0.0) -> PageRef:

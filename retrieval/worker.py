@@ -9,7 +9,9 @@ on the same thread, so the event loop never searches, matches names or hashes fi
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
+import json
 import queue
 import threading
 from collections.abc import Callable, Sequence
@@ -54,6 +56,20 @@ class AsyncKnowledgeBase:
 
     async def reload(self) -> Reload:
         return await self._call(self._kb.reload)
+
+    @property
+    def build_id(self) -> str:
+        """The build answering now (an attribute read: safe from the event loop)."""
+        return self._kb.build.manifest.build_id
+
+    async def artifact(self) -> tuple[bytes, str, str]:
+        """The build in use as (artifact, sha256, manifest JSON), for publishing."""
+        data, sha256, manifest = await self._call(self._kb.artifact)
+        return data, sha256, json.dumps(dataclasses.asdict(manifest))
+
+    async def install(self, data: bytes, sha256: str) -> Reload:
+        """Verify, open and switch to a published build (see KnowledgeBase.install)."""
+        return await self._call(lambda: self._kb.install(data, sha256))
 
     async def _call(self, function: Callable[[], T]) -> T:
         """Run a knowledge-base call on the worker thread, in turn with questions."""

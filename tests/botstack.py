@@ -13,7 +13,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.settings import BotSettings, DiscordSettings, Settings
-from bot.state import StateDB
+from bot.state import SqliteState, StateDB
 from retrieval import (
     AnswerSettings,
     AsyncKnowledgeBase,
@@ -70,6 +70,6 @@ async def worker(settings: Settings) -> AsyncIterator[AsyncKnowledgeBase]:
 
 @pytest.fixture
 async def state(tmp_path: Path) -> AsyncIterator[StateDB]:
-    db = await StateDB.open(tmp_path / "state.sqlite3", b"test-hash-key")
+    db = await SqliteState.open(tmp_path / "state.sqlite3", b"test-hash-key")
     yield db
     await db.close()

@@ -6,6 +6,7 @@ with `[model] name = "fake"` loads it; the bundled model is loaded at most once 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from retrieval.embedding.model_files import model_source
 from retrieval.embedding.onnx_runtime import OnnxEmbedder, export, export_folder
 from tests import fakeembedder
 from tests.paths import CONTENT
+from tests.pgserver import PostgresServer, postgres_server
 
 fakeembedder.register()
 
@@ -30,6 +32,13 @@ def bundled_settings(var_dir: Path, **model: str) -> RetrievalSettings:
         var_dir=var_dir,
         model=ModelSettings(**model),  # type: ignore[arg-type]
     )
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One PostgreSQL server for the session; tests create a database each on it."""
+    with postgres_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

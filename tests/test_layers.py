@@ -96,5 +96,5 @@ def test_bot_touches_no_faiss_onnx_or_sql_outside_its_state(module: str, path: P
 
 def test_the_checks_see_every_package() -> None:
     names = {module for module, _ in modules("retrieval")} | {m for m, _ in modules("bot")}
-    assert {"retrieval.search.ranking", "bot.state.db", "bot.cli.ask"} <= names
+    assert {"retrieval.search.ranking", "bot.state.sqlite", "bot.cli.ask"} <= names
     assert "retrieval.index.reader" in names and "bot.cogs.lookup" in names

@@ -13,14 +13,16 @@ import os
 from pathlib import Path
 from typing import Annotated, Any, cast
 
+import aiohttp
 import discord
 import typer
 
-from retrieval import AsyncKnowledgeBase, KnowledgeBase
+from retrieval import AsyncKnowledgeBase
 
-from ..client import OrgBot, freeze_loaded_objects
+from ..client import OrgBot
+from ..logs import setup_logging
+from ..runtime import point_at, serve, state_of
 from ..settings import Settings
-from ..state import StateDB, load_hash_key
 from .app import app, console, fail, state
 
 
@@ -96,9 +98,11 @@ def run(
     settings = state(ctx).settings
     token = read_token(settings, token_file)
     shards = parse_shards(shard_ids, shard_count)
-    discord.utils.setup_logging(level=logging.getLevelName(log_level.value))
+    setup_logging(logging.getLevelName(log_level.value))
     try:
         asyncio.run(serve(settings, token, message_content=message_content, **shards))
+    except (aiohttp.ClientConnectionError, discord.GatewayNotFound, OSError) as exc:
+        fail(f"cannot reach Discord ({exc}); check the network, or [discord] api_base")
     except discord.LoginFailure:
         fail("Discord rejected the token: check DISCORD_TOKEN or the token file")
     except discord.PrivilegedIntentsRequired:
@@ -108,20 +112,6 @@ def run(
         )
     except KeyboardInterrupt:
         console.print("stopped")
-
-
-async def serve(settings: Settings, token: str, **options: Any) -> None:
-    kb = KnowledgeBase.open(settings.retrieval)
-    worker = AsyncKnowledgeBase(kb)
-    freeze_loaded_objects()
-    db = await StateDB.open(settings.bot.state_db, load_hash_key(settings.bot))
-    try:
-        async with OrgBot(worker, db, settings, **options) as bot:
-            await bot.start(token)
-    finally:
-        await db.close()
-        worker.close()
-        kb.close()
 
 
 class _NotLoaded:
@@ -157,8 +147,8 @@ def sync(
 
 
 async def push_commands(settings: Settings, token: str, guild_id: int | None) -> list[str]:
-    db = await StateDB.open(settings.bot.state_db, load_hash_key(settings.bot))
-    try:
+    point_at(settings.bot.discord.api_base, settings.bot.discord.gateway_url)
+    async with state_of(settings) as db:
         bot = OrgBot(cast(AsyncKnowledgeBase, _NotLoaded()), db, settings)
         async with bot:
             await bot.login(token)  # runs setup_hook, which loads every cog's commands
@@ -169,5 +159,3 @@ async def push_commands(settings: Settings, token: str, guild_id: int | None) ->
                 bot.tree.copy_global_to(guild=target)
                 synced = await bot.tree.sync(guild=target)
         return [command.name for command in synced]
-    finally:
-        await db.close()

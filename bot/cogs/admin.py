@@ -18,6 +18,7 @@ from bot.checks import is_admin
 from bot.render.admin import gaps_embed, settings_embed, status_embed
 from bot.respond import NO_MENTIONS, tell, to_embed
 from bot.state import GuildSettings
+from retrieval import IndexNotReady
 
 if TYPE_CHECKING:
     from bot.client import OrgBot
@@ -54,11 +55,28 @@ class Admin(commands.Cog):
     async def reload(self, interaction: discord.Interaction[OrgBot]) -> None:
         """Switch to the newest index build without restarting the bot."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        reload = await self.bot.kb.reload()
-        build = reload.build_id
+        serving = self.bot.kb.build_id
+        if self.bot.builds is not None:  # hosts share builds: this one and all the others
+            result = await self.bot.builds.reload_everywhere()
+            if result.problem:
+                text = (
+                    f"Could not switch: {result.problem}. Build `{serving}` is still "
+                    "answering; publish a good build with `orgbot index publish`."
+                )
+                await interaction.edit_original_response(content=text)
+                return
+            switched, build = result.switched, result.build_id
+        else:
+            try:
+                reload = await self.bot.kb.reload()
+            except IndexNotReady as exc:
+                text = f"Could not switch: {exc}. Build `{serving}` is still answering."
+                await interaction.edit_original_response(content=text)
+                return
+            switched, build = reload.switched, reload.build_id
         text = (
             f"Switched to build `{build}`."
-            if reload.switched
+            if switched
             else f"Already on the newest build `{build}`."
         )
         await interaction.edit_original_response(content=text)
@@ -100,7 +118,7 @@ class Admin(commands.Cog):
     ) -> None:
         """Show this server's settings, changing the ones you give."""
         assert interaction.guild_id is not None
-        old = await self.bot.state.guild_settings(interaction.guild_id)
+        old = await self.bot.guild_settings.get(interaction.guild_id)
         channels = [] if all_channels else list(old.allowed_channels)
         if allow_channel is not None and allow_channel.id not in channels:
             channels.append(allow_channel.id)
@@ -122,7 +140,7 @@ class Admin(commands.Cog):
                 retention_days, self.bot.settings.bot.retention_days),
         )  # fmt: skip
         if new != old:
-            await self.bot.state.save_guild_settings(new)
+            await self.bot.guild_settings.save(new)
         changed = [
             f.name for f in dataclasses.fields(new) if getattr(new, f.name) != getattr(old, f.name)
         ]

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 async def public_by_default(bot: OrgBot, guild_id: int | None) -> bool:
     if guild_id is None:
         return True  # in a DM there is no one else to hide the answer from
-    chosen = (await bot.state.guild_settings(guild_id)).public_by_default
+    chosen = (await bot.guild_settings.get(guild_id)).public_by_default
     return bot.settings.bot.discord.public_by_default if chosen is None else chosen
 
 
@@ -63,7 +63,7 @@ class MoreResults(ClickButton, template=MORE_TEMPLATE):
     """The next page of citations, shown privately to whoever clicked."""
 
     async def clicked(self, interaction: discord.Interaction[Any], bot: OrgBot) -> None:
-        retry_after = bot.cooldown.hit(interaction.user.id)
+        retry_after = await bot.cooldown.spend(interaction.user.id)
         if retry_after:
             raise OnCooldown(retry_after)
         await interaction.response.defer(ephemeral=True, thinking=True)

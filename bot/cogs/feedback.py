@@ -45,11 +45,11 @@ class AskOrganiser(ClickButton, template=ORGANISER_TEMPLATE):
         # Read at click time: an answer sent before the role was removed must not ping.
         role_id = None
         if interaction.guild_id is not None:
-            role_id = (await bot.state.guild_settings(interaction.guild_id)).organiser_role_id
+            role_id = (await bot.guild_settings.fresh(interaction.guild_id)).organiser_role_id
         if role_id is None:
             await tell(interaction, t("no_organiser", lang))
             return
-        retry_after = bot.cooldown.hit(interaction.user.id)
+        retry_after = await bot.cooldown.spend(interaction.user.id)
         if retry_after:
             raise OnCooldown(retry_after)
         recalled = await answering.recall(bot, self.values["ref"])

@@ -68,7 +68,7 @@ class Mentions(commands.Cog):
         if not question:
             await self.say(message, t("empty_question", lang))
             return
-        retry_after = self.bot.cooldown.hit(message.author.id)
+        retry_after = await self.bot.cooldown.spend(message.author.id)
         if retry_after:
             raise OnCooldown(retry_after)
         guild_id = message.guild.id if message.guild else None
@@ -87,7 +87,7 @@ class Mentions(commands.Cog):
         """A new thread for the answer when the guild wants one; None to answer in place."""
         if message.guild is None or not isinstance(message.channel, discord.TextChannel):
             return None
-        chosen = (await self.bot.state.guild_settings(message.guild.id)).thread_mode
+        chosen = (await self.bot.guild_settings.get(message.guild.id)).thread_mode
         if not (self.bot.settings.bot.discord.thread_mode if chosen is None else chosen):
             return None
         name = clip(" ".join(question.split()), THREAD_NAME) or "Question"

@@ -101,7 +101,7 @@ def build_index(
     build_id = now.strftime("%Y%m%dT%H%M%S") + f"{now.microsecond:06d}Z-" + digest[:8]
     root = settings.index_dir
     root.mkdir(parents=True, exist_ok=True)
-    with _build_lock(root):
+    with build_lock(root):
         tmp = root / f".tmp-{build_id}-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
@@ -128,7 +128,7 @@ def build_index(
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         write_pointer(root, build_id)
-        _prune(root, keep=KEEP_BUILDS)
+        prune(root)
     return BuildReport(
         build_id, final, len(loaded.pages), len(rows), len(embedded), len(rows) - len(embedded),
         time.perf_counter() - started,
@@ -249,7 +249,7 @@ def _write_build(
 
 
 @contextlib.contextmanager
-def _build_lock(root: Path) -> Iterator[None]:
+def build_lock(root: Path) -> Iterator[None]:
     with (root / ".lock").open("w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -258,13 +258,13 @@ def _build_lock(root: Path) -> Iterator[None]:
         yield
 
 
-def _prune(root: Path, keep: int) -> None:
+def prune(root: Path, keep: int = KEEP_BUILDS) -> None:
     """Delete old builds and leftovers of crashed ones, never the one in use."""
     current = (root / CURRENT).read_text().strip()
     builds = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
     for old in builds[:-keep]:
         if old.name != current:
             shutil.rmtree(old, ignore_errors=True)
-    for tmp in root.glob(".tmp-*"):
+    for tmp in [*root.glob(".tmp-*"), *root.glob(".fetch-*")]:
         if not tmp.name.endswith(f"-{os.getpid()}"):
             shutil.rmtree(tmp, ignore_errors=True)
