@@ -32,14 +32,20 @@ def redact(text: str) -> str:
 
 
 class Redact(logging.Filter):
-    """Rewrites each record's message (and its traceback's text) without private data."""
+    """Rewrites each record's message (and its traceback's text) without private data.
+
+    A warning keeps its exception as one line: a traceback is for errors, not for a server
+    that is restarting and will be retried.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage())
-        record.args = ()
-        if record.exc_info and record.exc_info[1] is not None:
+        message = record.getMessage()
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None and record.levelno < logging.ERROR:
+            message = f"{message} ({type(error).__name__}: {error})"
+        elif error is not None and record.exc_info:
             record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
-            record.exc_info = None
+        record.msg, record.args, record.exc_info = redact(message), (), None
         return True
 
 
@@ -51,5 +57,7 @@ def setup_logging(level: int) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # The bot never joins voice: discord.py's warning that voice support is missing is noise.
+    # The bot never joins voice: discord.py's warnings that voice support is missing (PyNaCl,
+    # davey) are noise.
     discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False

@@ -32,7 +32,7 @@ from retrieval.models import (
     Section,
 )
 from retrieval.search.evaluate import MODES, ModeReport, QuestionSetError, evaluate, read_questions
-from retrieval.service import KnowledgeBase, install_build
+from retrieval.service import KnowledgeBase, build_artifact, install_build
 from retrieval.settings import (
     AnswerSettings,
     IndexSettings,
@@ -78,6 +78,7 @@ __all__ = [
     "RetrievalSettings",
     "Section",
     "__version__",
+    "build_artifact",
     "build_index",
     "current_build",
     "evaluate",

@@ -239,6 +239,16 @@ class KnowledgeBase:
         self._build.close()
 
 
+def build_artifact(settings: RetrievalSettings) -> tuple[bytes, str, Manifest]:
+    """The current build as one artifact for other hosts: (bytes, sha256, manifest)."""
+    found = current_build(settings.index_dir)
+    if found is None:
+        raise IndexNotReady(
+            f"no index in {settings.index_dir}; build one with `orgbot index build`"
+        )
+    return pack(found[0])
+
+
 def install_build(
     settings: RetrievalSettings, encoders: Encoders | Embedder, data: bytes, sha256: str
 ) -> str:

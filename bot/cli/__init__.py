@@ -6,6 +6,7 @@ from . import ask as _ask  # noqa: F401  (registers commands)
 from . import content as _content  # noqa: F401
 from . import discord as _discord  # noqa: F401
 from . import evaluate as _evaluate  # noqa: F401
+from . import hosts as _hosts  # noqa: F401
 from . import index as _index  # noqa: F401
 from . import model as _model  # noqa: F401
 from . import summarize as _summarize  # noqa: F401

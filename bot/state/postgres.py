@@ -81,15 +81,25 @@ class PostgresState(StateDB):
         return db
 
     async def execute(self, sql: str, *args: object) -> int:
-        async with self._connection() as conn:
-            status = await conn.execute(numbered(sql), *args)
+        status = await self._run("execute", sql, args)
         found = re.search(r"(\d+)$", status or "")
         return int(found[1]) if found else 0
 
     async def fetch(self, sql: str, *args: object) -> list[tuple[Any, ...]]:
-        async with self._connection() as conn:
-            rows = await conn.fetch(numbered(sql), *args)
+        rows = await self._run("fetch", sql, args)
         return [tuple(row) for row in rows]
+
+    async def _run(self, method: str, sql: str, args: tuple[object, ...]) -> Any:
+        """One statement; tried once more on a fresh connection if the server dropped the
+        one the pool handed out (after a restart, every pooled connection is dead)."""
+        for attempt in (1, 2):
+            try:
+                async with self._connection() as conn:
+                    return await getattr(conn, method)(numbered(sql), *args)
+            except CONNECTION_ERRORS:
+                if attempt == 2 or self._pinned.get() is not None:
+                    raise
+        raise AssertionError("unreachable")
 
     @contextlib.asynccontextmanager
     async def _connection(self) -> AsyncIterator[Any]:

@@ -97,7 +97,7 @@ class Session:
             return
         self.intents = int(d.get("intents", 0))
         world = self.state.world
-        guilds = [world.guild] if self.owns_guild(world.guild.id) else []
+        guilds = [guild for guild in world.guilds if self.owns_guild(guild.id)]
         ready = {
             "v": 10,
             "user": payloads.user(world.bot) | {"verified": True, "mfa_enabled": False},
@@ -117,7 +117,8 @@ class Session:
         self.ready.set()
 
     async def send_members(self, d: dict[str, Any]) -> None:
-        guild = self.state.world.guild
+        world = self.state.world
+        guild = next((g for g in world.guilds if str(g.id) == str(d.get("guild_id"))), world.guild)
         chunk = {
             "guild_id": str(guild.id),
             "members": [payloads.member(m) for m in guild.members.values()],
@@ -152,9 +153,11 @@ class Gateway:
     def live(self) -> list[Session]:
         return [s for s in self.sessions if s.ready.is_set() and not s.ws.closed]
 
-    def session_for(self, guild_id: int | None) -> Session:
+    def session_for(self, guild_id: int | None, shard_id: int | None = None) -> Session:
         sessions = self.live()
-        if guild_id is not None:
+        if shard_id is not None:  # a test moving a guild's events to another shard
+            sessions = [s for s in sessions if s.shard_id == shard_id]
+        elif guild_id is not None:
             sessions = [s for s in sessions if s.owns_guild(guild_id)]
         else:
             sessions = [s for s in sessions if s.shard_id == 0]
@@ -162,9 +165,11 @@ class Gateway:
             raise RuntimeError("no gateway session is connected for this event; is the bot up?")
         return sessions[-1]
 
-    async def dispatch(self, event: str, data: dict[str, Any], guild_id: int | None) -> bool:
+    async def dispatch(
+        self, event: str, data: dict[str, Any], guild_id: int | None, shard_id: int | None = None
+    ) -> bool:
         """Send an event; False when the bot's intents say Discord would not send it."""
-        session = self.session_for(guild_id)
+        session = self.session_for(guild_id, shard_id)
         if event == "MESSAGE_CREATE":
             needed = Intent.GUILD_MESSAGES if guild_id is not None else Intent.DIRECT_MESSAGES
             if not session.intents & needed:

@@ -52,7 +52,7 @@ def apply_edit(state: FakeState, record: MessageRecord, body: dict[str, Any]) ->
 
 
 def bot_message(state: FakeState, channel: Channel, body: dict[str, Any]) -> dict[str, Any]:
-    guild = state.world.guild if channel.guild_id else None
+    guild = state.world.guild_of(channel)
     return payloads.message(channel=channel, author=state.world.bot, guild=guild, body=body)
 
 

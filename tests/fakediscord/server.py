@@ -82,10 +82,13 @@ class FakeDiscord:
         channel: Channel,
         locale: str | None = None,
         message: MessageRecord | None = None,
+        shard_id: int | None = None,
     ) -> InteractionRecord:
-        """Dispatch an INTERACTION_CREATE; the record fills in as the bot answers."""
+        """Dispatch an INTERACTION_CREATE; the record fills in as the bot answers.
+
+        `shard_id` sends it to that shard whatever guild it is from, as during a reshard."""
         world = self.world
-        guild = world.guild if channel.guild_id else None
+        guild = world.guild_of(channel)
         interaction_id, token = snowflake(), FakeState.new_token()
         payload = payloads.interaction(
             kind=kind,
@@ -103,7 +106,9 @@ class FakeDiscord:
         self.state.interactions[interaction_id] = record
         self.state.by_token[token] = record
         record.dispatched_at = self.state.now()
-        await self.gateway.dispatch("INTERACTION_CREATE", payload, guild.id if guild else None)
+        await self.gateway.dispatch(
+            "INTERACTION_CREATE", payload, guild.id if guild else None, shard_id
+        )
         return record
 
     async def send_message(
@@ -114,13 +119,14 @@ class FakeDiscord:
         user: User,
         mentions_bot: bool = False,
         mention_roles: list[int] | None = None,
+        shard_id: int | None = None,
     ) -> tuple[MessageRecord, bool]:
         """A user posts in a channel, thread or DM; False when the bot's intents hide it."""
         world = self.world
         mentions = [world.bot] if mentions_bot else []
         if mentions_bot and f"<@{world.bot.id}>" not in content:
             content = f"<@{world.bot.id}> {content}"
-        guild = world.guild if channel.guild_id else None
+        guild = world.guild_of(channel)
         data = payloads.message(
             channel=channel,
             author=user,
@@ -130,5 +136,7 @@ class FakeDiscord:
             mention_roles=mention_roles,
         )
         record = self.state.store_message(data)
-        delivered = await self.gateway.dispatch("MESSAGE_CREATE", data, guild.id if guild else None)
+        delivered = await self.gateway.dispatch(
+            "MESSAGE_CREATE", data, guild.id if guild else None, shard_id
+        )
         return record, delivered

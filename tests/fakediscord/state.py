@@ -43,9 +43,29 @@ class World:
     guild: Guild
     users: dict[str, User]
     dm_channels: dict[int, Channel] = field(default_factory=dict)
+    # More guilds besides `guild`, for tests with several shards (`default(guilds=2)`).
+    more_guilds: list[Guild] = field(default_factory=list)
+
+    @property
+    def guilds(self) -> list[Guild]:
+        return [self.guild, *self.more_guilds]
+
+    def guild_of(self, channel: Channel) -> Guild | None:
+        return next((g for g in self.guilds if g.id == channel.guild_id), None)
 
     @classmethod
-    def default(cls) -> World:
+    def default(cls, guilds: int = 1) -> World:
+        """The bot, users and `guilds` guilds alike, whose ids fall on shards 0, 1, 2… of any
+        shard count up to `guilds` (Discord routes by `(id >> 22) % shard_count`)."""
+        world = cls._one_guild()
+        for n in range(1, guilds):
+            world.more_guilds.append(
+                _guild_like(world, (world.guild.id >> 22) + n, f"Organisers United {n + 1}")
+            )
+        return world
+
+    @classmethod
+    def _one_guild(cls) -> World:
         bot = User(snowflake(), "orgbot", bot=True)
         gid = snowflake()
         owner = User(snowflake(), "owner")
@@ -72,7 +92,10 @@ class World:
         return cls(bot=bot, app_id=bot.id, guild=guild, users=users)
 
     def channel(self, channel_id: int) -> Channel | None:
-        return self.guild.channels.get(channel_id) or self.dm_channels.get(channel_id)
+        for guild in self.guilds:
+            if channel_id in guild.channels:
+                return guild.channels[channel_id]
+        return self.dm_channels.get(channel_id)
 
     def user(self, user_id: int) -> User | None:
         if user_id == self.bot.id:
@@ -92,12 +115,34 @@ class World:
             thread_id or snowflake(),
             name,
             type=ChannelType.PUBLIC_THREAD,
-            guild_id=self.guild.id,
+            guild_id=parent.guild_id,
             parent_id=parent.id,
             owner_id=self.bot.id,
         )
-        self.guild.channels[thread.id] = thread
+        guild = self.guild_of(parent) or self.guild
+        guild.channels[thread.id] = thread
         return thread
+
+
+def _guild_like(world: World, millis: int, name: str) -> Guild:
+    """A guild like the world's first, with its own id (`millis` decides its shard)."""
+    first = world.guild
+    gid = (millis << 22) | (snowflake() & 0x3FFFFF)
+    guild = Guild(gid, name, owner_id=first.owner_id, locale=first.locale)
+    for role in first.roles.values():
+        role_id = gid if role.id == first.id else snowflake()
+        guild.roles[role_id] = Role(role_id, role.name, role.permissions, role.position,
+                                    role.mentionable)  # fmt: skip
+    names = {r.id: r.name for r in first.roles.values()}
+    by_name = {r.name: r.id for r in guild.roles.values()}
+    for user_id, member in first.members.items():
+        roles = [by_name[names[r]] for r in member.role_ids]
+        guild.members[user_id] = Member(member.user, roles)
+    for channel in first.channels.values():
+        if not channel.is_thread:
+            copy = Channel(snowflake(), channel.name, guild_id=gid, position=channel.position)
+            guild.channels[copy.id] = copy
+    return guild
 
 
 class FakeState:

@@ -27,7 +27,7 @@ def _response_message(
     world = state.world
     channel = world.channel(int(record.payload["channel_id"]))
     assert channel is not None
-    guild = world.guild if channel.guild_id else None
+    guild = world.guild_of(channel)
     data = payloads.message(channel=channel, author=world.bot, guild=guild, body=body)
     invoker = record.payload.get("member", {}).get("user") or record.payload.get("user")
     data |= {
