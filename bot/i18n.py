@@ -47,6 +47,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "unwritten": "The wiki has a page on **{title}**, but it is not written yet.",
         "confidence": "confidence {percent}%",
         "similarity": "similarity {score}",
+        "searched": "searched in {ms} ms",
         "not_admin": "You need the Manage Server permission for /kb commands.",
         "not_here": "You cannot use this command here.",
         "not_built": ("The knowledge base is not built yet; an admin needs to build the index."),
@@ -72,6 +73,7 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "confidence": "Treffsicherheit {percent} %",
         "similarity": "Ähnlichkeit {score}",
+        "searched": "gesucht in {ms} ms",
         "not_admin": "Für /kb-Befehle brauchst du die Berechtigung „Server verwalten“.",
         "not_here": "Diesen Befehl kannst du hier nicht verwenden.",
         "not_built": (
@@ -97,6 +99,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "unwritten": "Le wiki a une page sur **{title}**, mais elle n'est pas encore écrite.",
         "confidence": "confiance {percent} %",
         "similarity": "similarité {score}",
+        "searched": "recherche en {ms} ms",
         "not_admin": "Il faut la permission « Gérer le serveur » pour les commandes /kb.",
         "not_here": "Tu ne peux pas utiliser cette commande ici.",
         "not_built": (
@@ -122,6 +125,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "unwritten": "La wiki tiene una página sobre **{title}**, pero aún no está escrita.",
         "confidence": "confianza {percent} %",
         "similarity": "similitud {score}",
+        "searched": "búsqueda en {ms} ms",
         "not_admin": "Necesitas el permiso «Gestionar servidor» para los comandos /kb.",
         "not_here": "No puedes usar este comando aquí.",
         "not_built": (

@@ -6,7 +6,6 @@ group, so no command catches them itself and none ends in a traceback.
 
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -14,13 +13,32 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
-from retrieval import OrgbotError
+from retrieval import OrgbotError, __version__
 
 from ..settings import Settings, load_settings
+from .help import polish
+from .output import say
+
+HELP_OPTION_NAMES = ["-h", "--help"]
 
 
 class OrgbotGroup(TyperGroup):
-    """The root command group: turns any `OrgbotError` a command raises into `fail()`."""
+    """The root command group: turns any `OrgbotError` a command raises into `fail()`.
+
+    Typer builds it, with every command under it, each time the app runs; the help of the
+    whole tree is polished when it starts (typer adds the completion options after building
+    the group, so not sooner), and only once, since escaping twice would show the escapes.
+    """
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.help_polished = False
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        if not self.help_polished:
+            polish(self, HELP_OPTION_NAMES)
+            self.help_polished = True
+        return super().main(*args, **kwargs)
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
@@ -34,13 +52,13 @@ app = typer.Typer(
     name="orgbot",
     help=(
         "Answer organising questions from a wiki of methods, case studies and sources.\n\n"
-        'Start with [bold]orgbot ask "how do I run a one-to-one?"[/bold]; maintainers use '
-        "[bold]orgbot content lint[/bold] and [bold]orgbot index build[/bold]."
+        'Start with `orgbot ask "how do I run a one-to-one?"` or `orgbot chat`; maintainers '
+        "use `orgbot content lint` and `orgbot index build`."
     ),
     no_args_is_help=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": HELP_OPTION_NAMES},
 )
 content_app = typer.Typer(
     help="Check, import and summarise the wiki pages in content/.", no_args_is_help=True
@@ -69,32 +87,13 @@ class State:
         return self._settings
 
 
-def tidy_help(group: typer.Typer) -> None:
-    """Rejoin wrapped docstring lines into paragraphs for every command's help.
-
-    Rich help keeps each line break as written; indented lines (examples) stay as they are.
-    """
-    for command in group.registered_commands:
-        if command.callback is not None and command.callback.__doc__:
-            command.callback.__doc__ = _paragraphs(command.callback.__doc__)
-    for subgroup in group.registered_groups:
-        if subgroup.typer_instance is not None:
-            tidy_help(subgroup.typer_instance)
-
-
-def _paragraphs(doc: str) -> str:
-    blocks = inspect.cleandoc(doc).split("\n\n")
-    return "\n\n".join(
-        block
-        if any(line.startswith(" ") for line in block.split("\n"))
-        else " ".join(block.split("\n"))
-        for block in blocks
-    )
-
-
 def fail(message: str, code: int = 2) -> NoReturn:
-    """Print a one-line error (no traceback) and stop with `code`."""
-    err_console.print(f"[bold red]error:[/bold red] {message}", highlight=False)
+    """Print a one-line error (no traceback) and stop with `code`.
+
+    The message is printed as written: it often quotes a path, a setting such as
+    `[model] name` or the user's own words.
+    """
+    say(err_console, ("error:", "bold red"), " ", message)
     raise typer.Exit(code)
 
 
@@ -102,6 +101,12 @@ def state(ctx: typer.Context) -> State:
     obj = ctx.find_root().obj
     assert isinstance(obj, State)
     return obj
+
+
+def show_version(wanted: bool) -> None:
+    if wanted:
+        say(console, f"orgbot {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
@@ -116,5 +121,15 @@ def root(
             dir_okay=False,
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            help="Show the version and exit.",
+            callback=show_version,
+            is_eager=True,
+        ),
+    ] = False,
 ) -> None:
     ctx.obj = State(config)

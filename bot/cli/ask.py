@@ -1,12 +1,14 @@
-"""`orgbot ask` and `orgbot chat`: questions from the terminal."""
+"""`orgbot ask`: a question, or one per line of standard input, from the terminal."""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from retrieval import (
     LANGUAGES,
@@ -19,11 +21,19 @@ from retrieval import (
 
 from .app import app, console, err_console, fail, state
 from .index import run_build
+from .output import say
 from .render import answer_json, print_answer
+
+EXAMPLE = 'orgbot ask "how do I run a one-to-one?"'
 
 LangOption = Annotated[
     str,
-    typer.Option("--lang", "-l", help="Answer in this language (en, de, fr, es…); auto guesses."),
+    typer.Option(
+        "--lang",
+        "-l",
+        metavar="CODE",
+        help="Answer in this language (en, de, fr, es…); auto guesses.",
+    ),
 ]
 
 
@@ -31,27 +41,52 @@ def open_knowledge_base(settings: RetrievalSettings) -> KnowledgeBase:
     """Open the current build, building one first when there is none."""
     encoders = load_encoders(settings)
     if current_build(settings.index_dir) is None:
-        err_console.print("No index yet: building one from content/ (first run only).")
-        run_build(settings, encoders, full=False)
+        # On standard error, like the build's report, so that standard output holds only
+        # answers (one JSON line each with --json).
+        say(err_console, "No index yet: building one from content/ (first run only).")
+        run_build(settings, encoders, full=False, to=err_console)
     return KnowledgeBase.open(settings, encoders)
+
+
+def language_problem(lang: str) -> str | None:
+    """Why `lang` (already lower case) cannot be answered in, or None when it can."""
+    if lang == "auto" or lang in LANGUAGES:
+        return None
+    return f"unknown language {lang!r}; use auto or one of: {', '.join(LANGUAGES)}"
 
 
 def checked_lang(lang: str) -> str:
     """`--lang` in lower case, and one the wiki knows (or `auto`)."""
     lang = lang.strip().casefold()
-    if lang != "auto" and lang not in LANGUAGES:
-        fail(f"unknown language {lang!r}; use auto or one of: {', '.join(LANGUAGES)}")
+    problem = language_problem(lang)
+    if problem:
+        fail(problem)
     return lang
+
+
+def check_question(question: str) -> None:
+    """One question on the command line must have words in it; it is a usage error else, and
+    said before anything is loaded or built."""
+    if not question.strip():
+        fail(f"the question is empty; ask one in words, e.g. {EXAMPLE}")
+    if not re.search(r"\w", question):
+        fail(f"the question has no words to search for; ask it in a sentence, e.g. {EXAMPLE}")
 
 
 @app.command()
 def ask(
     ctx: typer.Context,
-    question: Annotated[str, typer.Argument(help='The question, or "-" to read one per line.')],
+    question: Annotated[
+        str,
+        typer.Argument(metavar="QUESTION", help='The question, or "-" to read one per line.'),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
     lang: LangOption = "auto",
     include_stubs: Annotated[
-        bool, typer.Option("--include-stubs", help="Also quote stub pages.")
+        bool,
+        typer.Option(
+            "--include-stubs", help="Also quote stub pages, whatever [answer] include_stubs says."
+        ),
     ] = False,
 ) -> None:
     """Ask the wiki a question and see the passages that answer it, cited.
@@ -64,8 +99,10 @@ def ask(
       orgbot ask --json "what is power mapping"
       printf 'what is a rent strike\\nwho was gene sharp\\n' | orgbot ask --json -
     """
-    kb = open_knowledge_base(state(ctx).settings.retrieval)
+    if question != "-":
+        check_question(question)
     chosen_lang, stubs = checked_lang(lang), include_stubs or None
+    kb = open_knowledge_base(state(ctx).settings.retrieval)
     questions = (line.rstrip("\r\n") for line in sys.stdin) if question == "-" else [question]
     for text in questions:
         if question == "-" and not text.strip():
@@ -76,26 +113,5 @@ def ask(
             sys.stdout.flush()
         else:
             if question == "-":
-                console.rule(text[:80])
+                console.rule(Text(text[:80]))
             print_answer(console, answer)
-
-
-@app.command()
-def chat(ctx: typer.Context, lang: LangOption = "auto") -> None:
-    """Ask questions one after another in an interactive loop (Ctrl-D or "quit" to leave).
-
-    Example: orgbot chat
-    """
-    lang = checked_lang(lang)
-    kb = open_knowledge_base(state(ctx).settings.retrieval)
-    console.print("Ask the wiki anything about organising. Ctrl-D or 'quit' to leave.")
-    while True:
-        try:
-            text = console.input("[bold]?[/bold] ")
-        except (EOFError, KeyboardInterrupt):
-            console.print()
-            return
-        if text.strip().casefold() in {"quit", "exit", ":q"}:
-            return
-        if text.strip():
-            print_answer(console, kb.ask(Question(text, lang=lang)))

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from retrieval import ImportReport, LintReport, import_exports, lint
 
 from .app import console, content_app, state
+from .output import say
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
@@ -42,7 +42,7 @@ def lint_command(
     sources or verification dates. Exits 1 when there are errors (with --strict, also
     warnings), else 0.
 
-    Example: [bold]orgbot content lint content/ --json[/bold]
+    Example: `orgbot content lint content/ --json`
     """
     folder = path if path is not None else state(ctx).settings.retrieval.content_dir
     report = lint(folder)
@@ -56,21 +56,26 @@ def lint_command(
 
 def _print_lint(report: LintReport) -> None:
     for path, findings in groupby(report.findings, key=lambda f: f.path):
-        console.print(f"\n[bold]{escape(path)}[/bold]")
+        say(console)
+        say(console, (path, "bold"))
         for f in findings:
-            style = _STYLE[f.severity]
-            console.print(
-                f"  {escape(path)}:{f.line} [{style}]{f.severity}[/{style}] "
-                f"[cyan]\\[{f.rule}][/cyan] {escape(f.message)}",
-                highlight=False,
-            )
+            where = f"  {path}:{f.line} "
+            say(console, where, (f.severity, _STYLE[f.severity]), " ", (f"[{f.rule}]", "cyan"),
+                " ", f.message)  # fmt: skip
             if f.hint:
-                console.print(f"      [dim]fix: {escape(f.hint)}[/dim]", highlight=False)
+                say(console, ("      fix: " + f.hint, "dim"))
     colour = "red" if report.errors else "yellow" if report.warnings else "green"
-    console.print(
-        f"\n[{colour}]{report.pages} pages: {report.errors} errors, "
-        f"{report.warnings} warnings[/{colour}]"
+    counts = (
+        f"{count(report.pages, 'page')}: {count(report.errors, 'error')}, "
+        f"{count(report.warnings, 'warning')}"
     )
+    say(console)
+    say(console, (counts, colour))
+
+
+def count(number: int, noun: str) -> str:
+    """`1 page`, `2 pages`, `0 errors`."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 @content_app.command("import")
@@ -108,7 +113,7 @@ def import_command(
     `## Unsorted`. Existing pages are never replaced without --force. Exits 1 when a file
     could not be imported. Run `orgbot content lint OUT` afterwards.
 
-    Example: [bold]orgbot content import exports/*.txt --out content/[/bold]
+    Example: `orgbot content import exports/*.txt --out content/`
     """
     reports = import_exports(sources, out, force=force)
     if as_json:
@@ -122,22 +127,17 @@ def import_command(
         for report in reports:
             _print_import(report)
         written = sum(r.written for r in reports)
-        console.print(f"\n{written} of {len(reports)} exports written to {escape(str(out))}")
+        say(console)
+        say(console, f"{written} of {len(reports)} exports written to {out}")
     if any(r.failed for r in reports):
         raise typer.Exit(1)
 
 
 def _print_import(report: ImportReport) -> None:
-    if report.written:
-        outcome = f"[green]→ {escape(str(report.output))}[/green]"
-    else:
-        outcome = "[bold red]not written[/bold red]"
-    console.print(f"\n[bold]{escape(report.source)}[/bold] {outcome}")
+    outcome = (f"→ {report.output}", "green") if report.written else ("not written", "bold red")
+    say(console)
+    say(console, (report.source, "bold"), " ", outcome)
     for d in sorted(report.decisions, key=lambda d: d.line):
         where = f"{report.source}:{d.line}" if d.line else report.source
-        style = _STYLE[d.level]
-        console.print(
-            f"  {escape(where)} [{style}]{d.level}[/{style}] [cyan]\\[{d.action}][/cyan] "
-            f"{escape(d.message)}",
-            highlight=False,
-        )
+        say(console, f"  {where} ", (d.level, _STYLE[d.level]), " ", (f"[{d.action}]", "cyan"),
+            " ", d.message)  # fmt: skip

@@ -15,6 +15,7 @@ from retrieval import MODES, ModeReport, evaluate, read_questions
 
 from .app import app, console, state
 from .ask import open_knowledge_base
+from .output import cell
 
 
 @app.command("eval")
@@ -30,7 +31,10 @@ def evaluate_command(
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     threshold: Annotated[
-        float | None, typer.Option(help="Answer threshold to test (default: configured).")
+        float | None,
+        typer.Option(
+            help="Answer threshold to test (default: [answer] threshold in the settings)."
+        ),
     ] = None,
 ) -> None:
     """Score answers on question sets: ranking, the right section, and the honest "no".
@@ -55,8 +59,8 @@ def evaluate_command(
         table = Table("id", "question", "expected", "got (top 3)", "why", title="Hybrid misses")
         for miss in misses:
             table.add_row(
-                miss.id, miss.question[:60], ", ".join(miss.expected) or "(none)",
-                ", ".join(miss.got), miss.reason,
+                cell(miss.id), cell(miss.question[:60]), cell(", ".join(miss.expected) or "(none)"),
+                cell(", ".join(miss.got)), cell(miss.reason),
             )  # fmt: skip
         console.print(table)
 
@@ -92,7 +96,7 @@ def slices_table(report: ModeReport) -> Table:
             else ("", "")
         )
         table.add_row(
-            name,
+            cell(name),
             str(ranking.questions),
             f"{ranking.recall[3]:.3f}",
             f"{ranking.mrr:.3f}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -25,10 +26,13 @@ from retrieval import (
 )
 
 from .app import console, index_app, state
+from .output import cell, say
 
 
-def run_build(settings: RetrievalSettings, encoders: Encoders, *, full: bool) -> BuildReport:
-    """Build with a progress bar."""
+def run_build(
+    settings: RetrievalSettings, encoders: Encoders, *, full: bool, to: Console = console
+) -> BuildReport:
+    """Build with a progress bar, then say what was built (on `to`)."""
     columns = (
         TextColumn("embedding passages"),
         BarColumn(),
@@ -37,7 +41,8 @@ def run_build(settings: RetrievalSettings, encoders: Encoders, *, full: bool) ->
         TextColumn("{task.fields[rate]}"),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=console, transient=True) as progress:
+    # Piped, a progress bar would only leave a blank line behind.
+    with Progress(*columns, console=to, transient=True, disable=not to.is_terminal) as progress:
         task = progress.add_task("embed", total=None, rate="")
 
         def advance(done: int, total: int) -> None:
@@ -45,7 +50,11 @@ def run_build(settings: RetrievalSettings, encoders: Encoders, *, full: bool) ->
             rate = f"{speed:.0f} passages/s" if speed else ""
             progress.update(task, completed=done, total=total, rate=rate)
 
-        return build_index(settings, encoders, full=full, progress=advance)
+        report = build_index(settings, encoders, full=full, progress=advance)
+    say(to, f"Built the index: {report.pages} pages, {report.passages} passages "
+        f"({report.embedded} embedded, {report.reused} reused) in {report.seconds:.1f} s "
+        f"(build {report.build_id}).")  # fmt: skip
+    return report
 
 
 @index_app.command("build")
@@ -63,12 +72,7 @@ def build(
     Example: orgbot index build
     """
     settings = state(ctx).settings.retrieval
-    report = run_build(settings, load_encoders(settings), full=full)
-    console.print(
-        f"[green]built[/green] {report.build_id}: {report.pages} pages, {report.passages} "
-        f"passages ({report.embedded} embedded, {report.reused} reused) in "
-        f"{report.seconds:.1f} s"
-    )
+    run_build(settings, load_encoders(settings), full=full)
 
 
 @index_app.command("status")
@@ -79,17 +83,18 @@ def status(ctx: typer.Context) -> None:
     """
     settings = state(ctx).settings.retrieval
     info = KnowledgeBase.open(settings, load_encoders(settings)).status()
-    table = Table(show_header=False, box=None)
-    table.add_row("build", info.build_id)
-    table.add_row("built at", info.built_at)
-    for name, dimension in info.models:
-        table.add_row("model", f"{name} ({dimension} dimensions)")
-    table.add_row("pages", str(info.pages))
-    table.add_row("passages", str(info.passages))
-    table.add_row("size on disk", f"{info.size_bytes / 1e6:.1f} MB")
-    table.add_row("folder", info.path)
     changed = ", ".join(info.changed_pages[:10]) + (" …" if len(info.changed_pages) > 10 else "")
-    table.add_row(
-        "changed since", f"{len(info.changed_pages)} page(s): {changed}" if changed else "none"
-    )
+    rows = [
+        ("build", info.build_id),
+        ("built at", info.built_at),
+        *(("model", f"{name} ({dimension} dimensions)") for name, dimension in info.models),
+        ("pages", str(info.pages)),
+        ("passages", str(info.passages)),
+        ("size on disk", f"{info.size_bytes / 1e6:.1f} MB"),
+        ("folder", info.path),
+        ("changed since", f"{len(info.changed_pages)} page(s): {changed}" if changed else "none"),
+    ]
+    table = Table(show_header=False, box=None)
+    for name, value in rows:
+        table.add_row(cell(name), cell(value))
     console.print(table)

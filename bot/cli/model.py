@@ -7,6 +7,7 @@ import typer
 from retrieval import export_models
 
 from .app import console, model_app, state
+from .output import say
 
 
 @model_app.command("export")
@@ -21,7 +22,5 @@ def export_command(ctx: typer.Context) -> None:
     Example: orgbot model export
     """
     for name, seconds, difference in export_models(state(ctx).settings.retrieval):
-        console.print(
-            f"[green]exported[/green] {name} in {seconds:.1f} s; its vectors match the "
-            f"original's (largest difference {difference:.1e})"
-        )
+        say(console, ("exported", "green"), f" {name} in {seconds:.1f} s; its vectors match the "
+            f"original's (largest difference {difference:.1e})")  # fmt: skip

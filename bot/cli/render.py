@@ -15,6 +15,7 @@ from rich.text import Text
 from retrieval import Answer, Citation
 
 from ..i18n import language_name, t
+from .output import say
 
 
 def marked(citation: Citation) -> Text:
@@ -45,26 +46,27 @@ def plain(words: str) -> str:
     return words.replace("**", "")
 
 
-def print_answer(console: Console, answer: Answer) -> None:
+def print_answer(console: Console, answer: Answer, *, first: int = 1) -> None:
+    """The answer as panels and lines; citations are numbered from `first` (after `more`)."""
     lang = answer.lang
     if answer.notice:
-        console.print(Text(answer.notice, style="yellow"))
+        say(console, (answer.notice, "yellow"))
     if answer.answered:
         if answer.fell_back_to:
-            note = t("fallback", lang, language=language_name(lang))
-            console.print(Text(note, style="dim"))
-        for number, citation in enumerate(answer.citations, 1):
+            say(console, (t("fallback", lang, language=language_name(lang)), "dim"))
+        for number, citation in enumerate(answer.citations, first):
             console.print(citation_panel(number, citation, answer))
     elif answer.unwritten is not None:
         page = answer.unwritten
-        console.print(Text(plain(t("unwritten", lang, title=page.title))))
-        console.print(Text(page.url or page.slug, style="cyan"))
+        say(console, plain(t("unwritten", lang, title=page.title)))
+        say(console, (page.url or page.slug, "cyan"))
     else:
-        console.print(Text(t("no_answer", lang)))
+        say(console, t("no_answer", lang))
         if answer.see_also:
             names = ", ".join(f"{c.title} ({c.slug})" for c in answer.see_also)
-            console.print(Text(f"{t('see_also', lang)}: {names}"))
-    console.print(Text(f"{answer.latency_ms:.0f} ms", style="dim"))
+            say(console, f"{t('see_also', lang)}: {names}")
+    # Labelled, so that after a first run's build it is clear what took only milliseconds.
+    say(console, (t("searched", lang, ms=f"{answer.latency_ms:.0f}"), "dim"))
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:

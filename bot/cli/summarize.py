@@ -10,6 +10,7 @@ import typer
 from retrieval import load_encoders, load_pages, needs_summary, summarize, write_summary
 
 from .app import console, content_app, fail, state
+from .output import say
 
 
 @content_app.command("summarize")
@@ -37,7 +38,7 @@ def summarize_command(
         fail(str(loaded.errors[0]))
     todo = [page for page in loaded.pages if needs_summary(page)]
     if not todo:
-        console.print("Every page has a written summary; nothing to do.")
+        say(console, "Every page has a written summary; nothing to do.")
         return
     encoders = load_encoders(settings)
     written = 0
@@ -46,15 +47,15 @@ def summarize_command(
         embedder = encoders.multilingual if page.lang != "en" else None
         proposal = summarize(page, embedder or encoders.english)
         if proposal is None:
-            console.print(f"[yellow]{page.path}[/yellow]: too little prose to extract from; "
-                          "write the summary by hand")  # fmt: skip
+            say(console, (page.path, "yellow"), ": too little prose to extract from; write the "
+                "summary by hand")  # fmt: skip
             continue
-        console.print(f"[bold]{page.path}[/bold] ({proposal.sentences} sentences)")
-        console.print(f"  {proposal.summary}", highlight=False)
+        say(console, (page.path, "bold"), f" ({proposal.sentences} sentences)")
+        say(console, "  ", proposal.summary)
         if write:
             write_summary(folder / page.path, proposal.summary)
             written += 1
     if write:
-        console.print(f"[green]wrote {written} summaries[/green]; run `orgbot index build` next")
+        say(console, (f"wrote {written} summaries", "green"), "; run `orgbot index build` next")
     else:
-        console.print("Dry run: add --write to save these summaries.")
+        say(console, "Dry run: add --write to save these summaries.")

@@ -3,28 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from tests.paths import WIKI
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Path:
-    shutil.copytree(WIKI, tmp_path / "content")
-    path = tmp_path / "orgbot.toml"
-    path.write_text(
-        'content_dir = "content"\nvar_dir = "var"\nbase_url = "https://wiki.example.org"\n'
-        '[model]\nname = "fake"\n[multilingual]\nname = "fake-multilingual"\n'
-        "[answer]\nthreshold = 0.3\nsee_also_threshold = 0.2\n"
-    )
-    return path
 
 
 def run(config: Path, *args: str, stdin: str | None = None):
@@ -206,3 +191,45 @@ def test_a_language_the_wiki_lacks_is_answered_from_what_exists_and_said(
     assert italian["lang"] == "it" and italian["fell_back_to"] == "en"
     assert italian["hits"][0]["slug"] == "rent-pledges"
     assert "No Italiano version of these pages yet" in text.output
+
+
+def test_questions_with_markup_are_printed_as_written_and_none_is_lost(config: Path) -> None:
+    run(config, "index", "build")
+    result = run(config, "ask", "-", stdin="x [/bold]\nhouse visits door knocking\n")
+    assert result.exit_code == 0, result.output
+    assert "x [/bold]" in result.output
+    assert "House visits ›" in result.output  # the question after it is answered too
+
+
+def test_page_titles_and_sections_with_markup_are_printed_as_written(config: Path) -> None:
+    page = config.parent / "content" / "house-visits.md"
+    text = page.read_text().replace("title: House visits", "title: 'House visits [/bold] :smile:'")
+    page.write_text(text.replace("## How it works", "## How it [/red] works"))
+    expected = "House visits [/bold] :smile: › How it [/red] works"
+
+    asked = run(config, "ask", "organiser knocks on a door and introduces the campaign")
+    chatted = run(config, "chat", stdin="organiser knocks on a door and introduces the campaign\n")
+
+    for result in (asked, chatted):
+        assert result.exit_code == 0, result.output
+        assert expected in result.output
+
+
+def test_an_empty_question_is_one_clear_error(config: Path) -> None:
+    for question in ("", "   "):
+        result = run(config, "ask", question)
+        assert result.exit_code == 2, result.output
+        assert result.output.startswith("error: the question is empty")
+        assert "grounded" not in result.output
+        assert not (config.parent / "var" / "index").exists()  # nothing built for nothing
+    result = run(config, "ask", "?!")
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("error: the question has no words to search for")
+
+
+def test_the_first_ask_says_what_it_built_and_what_the_time_measures(config: Path) -> None:
+    result = run(config, "ask", "house visits door knocking")
+    assert result.exit_code == 0, result.output
+    assert "Built the index: 13 pages, 46 passages" in result.output
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("searched in ") and last.endswith(" ms"), last

@@ -91,3 +91,23 @@ def test_help_reads_well(args: list[str], phrase: str) -> None:
     assert phrase in out
     if args[-2:-1] in (["lint"], ["import"]):
         assert "Example: orgbot content" in out
+
+
+def test_lint_prints_each_finding_whole_on_one_line_when_piped() -> None:
+    folder = FIXTURES / "bad-pages"
+    result = runner.invoke(app, ["content", "lint", str(folder)], env={"COLUMNS": None})
+    lines = result.output.splitlines()
+    for finding in json.loads(run("content", "lint", str(folder), "--json")[1])["findings"]:
+        where = f"{finding['path']}:{finding['line']} {finding['severity']} [{finding['rule']}]"
+        assert f"  {where} {finding['message']}" in lines, where
+        if finding["hint"]:
+            assert f"      fix: {finding['hint']}" in lines, where
+
+
+def test_lint_prints_page_text_as_written(tmp_path: Path) -> None:
+    (tmp_path / "p.md").write_text(
+        "---\ntitle: P\nkind: method\n---\nSee [[:smile:]] and [[a-[b]-c]].\n"
+    )
+    code, out = run("content", "lint", str(tmp_path))
+    assert code == 1
+    assert "`:smile:` points to no page" in out
