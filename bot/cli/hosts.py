@@ -17,6 +17,7 @@ from ..runtime import state_of
 from ..settings import Settings
 from ..state import PostgresState, PublishedBuild
 from .app import app, console, fail, index_app, state
+from .output import say
 
 
 @index_app.command("publish")
@@ -32,8 +33,8 @@ def publish_command(ctx: typer.Context) -> None:
     settings = state(ctx).settings
     build, fresh = asyncio.run(_publish(settings))
     verb = "published" if fresh else "already published; announced again"
-    console.print(f"{build.build_id}: {verb} ({build.size_bytes / 1e6:.1f} MB, sha256 "
-                  f"{build.sha256[:12]}…)", markup=False, highlight=False)  # fmt: skip
+    say(console, f"{build.build_id}: {verb} ({build.size_bytes / 1e6:.1f} MB, sha256 "
+                 f"{build.sha256[:12]}…)")  # fmt: skip
 
 
 async def _publish(settings: Settings) -> tuple[PublishedBuild, bool]:
@@ -68,7 +69,7 @@ def status_command(
         print(json.dumps(report, indent=2))
     else:
         for key, value in report.items():
-            console.print(f"{key}: {value}", markup=False, highlight=False)
+            say(console, f"{key}: {value}")
     if not report["answering"]:
         raise typer.Exit(1)
 
