@@ -78,17 +78,27 @@ def _env() -> dict[str, str]:
     return os.environ | {"ORGBOT_HASH_KEY": HASH_KEY, "PYTHONPATH": str(REPO)}
 
 
-def make_host(root: Path, name: str, content: Path, state_url: str, fake: FakeDiscord) -> Host:
+# The test suite's fake encoders, and thresholds that suit them.
+FAKE_MODELS = (
+    '[model]\nname = "fake"\n[multilingual]\nname = "fake-multilingual"\n'
+    "[answer]\nthreshold = 0.2\nsee_also_threshold = 0.05\nmax_citations = 2\n"
+)
+
+
+def make_host(
+    root: Path, name: str, content: Path, state_url: str, fake: FakeDiscord, *,
+    models: str = FAKE_MODELS, cooldown_seconds: float = 60,
+) -> Host:  # fmt: skip
+    """A host's folder and settings; `models` is the settings text for its encoders."""
     folder = root / name
     folder.mkdir(parents=True)
     config = folder / "orgbot.toml"
     config.write_text(
         f'content_dir = "{content}"\nvar_dir = "var"\nbase_url = "https://wiki.example.org/"\n'
-        '[model]\nname = "fake"\n[multilingual]\nname = "fake-multilingual"\n'
-        "[answer]\nthreshold = 0.2\nsee_also_threshold = 0.05\nmax_citations = 2\n"
+        f"{models}"
         f'[state]\nurl = "{state_url}"\n'
         f'[discord]\napi_base = "{fake.api_base}"\ngateway_url = "{fake.ws_url}"\n'
-        "cooldown_seconds = 60\ncooldown_burst = 3\n",
+        f"cooldown_seconds = {cooldown_seconds}\ncooldown_burst = 3\n",
         encoding="utf-8",
     )
     return Host(name, folder, config)
