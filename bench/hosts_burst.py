@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bench._common import QUESTIONS, ROOT, percentiles, write_results
 from bot.state import PostgresState, SqliteState, StateDB
-from tests.e2e.hosts import FAKE_MODELS, make_host
+from tests.e2e.hosts import FAKE_MODELS, make_host, wait_until_ready
 from tests.fakediscord.bench import summarize
 from tests.fakediscord.harness import running_fake
 from tests.fakediscord.models import InteractionRecord, Member, User
@@ -60,7 +60,7 @@ async def burst(count: int, fake_models: bool, root: Path, state_url: str) -> di
         for shard, host in enumerate(hosts):
             host.start(fake.token, str(shard), 2)
         try:
-            await _until_both_shards(fake)
+            await wait_until_ready(hosts, within=180)
             askers = [u for name, u in fake.world.users.items() if name.startswith("asker")]
             asked = questions(count)
             records: list[InteractionRecord] = []
@@ -90,15 +90,6 @@ async def burst(count: int, fake_models: bool, root: Path, state_url: str) -> di
         finally:
             for host in hosts:
                 host.stop()
-
-
-async def _until_both_shards(fake: object, within: float = 120) -> None:
-    deadline = time.monotonic() + within
-    while {s.shard_id for s in fake.gateway.live()} < {0, 1}:  # type: ignore[attr-defined]
-        if time.monotonic() > deadline:
-            raise TimeoutError("the two bot processes did not connect")
-        await asyncio.sleep(0.1)
-    await asyncio.sleep(3)  # each bot waits briefly for its guilds before it is ready
 
 
 async def writes_per_second(db: StateDB, total: int, concurrency: int) -> tuple[float, list[float]]:

@@ -138,6 +138,18 @@ class OrgBot(commands.AutoShardedBot):
             await self.load_extension(name)
         self._purge_task = asyncio.create_task(self._purge_forever(), name="orgbot-purge")
 
+    async def on_ready(self) -> None:
+        # One line an operator can grep for: which shards, which build, which state.
+        shards = ",".join(str(shard) for shard in sorted(self.shards)) or "0"
+        log.info(
+            "ready: shards %s of %s, %d guilds, build %s, state %s",
+            shards,
+            self.shard_count or 1,
+            len(self.guilds),
+            self.kb.build_id,
+            self.state.dialect,
+        )
+
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: mentions are questions, handled by the mentions cog."""
 

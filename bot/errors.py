@@ -18,6 +18,7 @@ from retrieval import IndexNotReady
 from .checks import ChannelNotAllowed, NotAdmin, OnCooldown
 from .i18n import lang_for_locale, t
 from .respond import tell
+from .state import StateUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,10 @@ def explain(error: BaseException, lang: str, where: str) -> str:
     if isinstance(error, IndexNotReady):
         log.error("index not ready: %s", error)
         return t("not_built", lang)
+    if isinstance(error, StateUnavailable):
+        # The state server restarting or a full disk: one line, no traceback; it passes.
+        log.warning("%s failed: %s", where, error)
+        return t("state_unavailable", lang)
     log.error("error in %s", where, exc_info=error)
     return t("error", lang)
 

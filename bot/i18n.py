@@ -33,6 +33,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_more": "There are no more results for this question.",
         "cooldown": "Easy there! You can ask again in {seconds} s.",
         "error": "Something went wrong on my side. It has been logged; please try again.",
+        "state_unavailable": "I can't save or look that up right now. Try again in a minute.",
         "thanks_up": "Thanks, glad it helped.",
         "thanks_down": "Thanks, this helps us find gaps in the wiki.",
         "did_you_mean": "I don't know a page called **{name}**. Did you mean one of these?",
@@ -64,6 +65,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_more": "Zu dieser Frage gibt es keine weiteren Ergebnisse.",
         "cooldown": "Langsam! In {seconds} s kannst du wieder fragen.",
         "error": "Bei mir ist etwas schiefgelaufen. Es ist notiert; bitte versuch es noch einmal.",
+        "state_unavailable": (
+            "Das kann ich gerade weder speichern noch nachsehen. Versuch es in einer Minute "
+            "noch einmal."
+        ),
         "thanks_up": "Danke, schön dass es geholfen hat.",
         "thanks_down": "Danke, das hilft uns, Lücken im Wiki zu finden.",
         "did_you_mean": "Eine Seite namens **{name}** kenne ich nicht. Meintest du eine davon?",
@@ -92,6 +97,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_more": "Il n'y a pas d'autres résultats pour cette question.",
         "cooldown": "Doucement ! Tu pourras redemander dans {seconds} s.",
         "error": "Un problème est survenu de mon côté. Il a été noté ; réessaie s'il te plaît.",
+        "state_unavailable": (
+            "Je ne peux ni enregistrer ni retrouver cela pour l'instant. Réessaie dans une minute."
+        ),
         "thanks_up": "Merci, content que ça aide.",
         "thanks_down": "Merci, cela nous aide à repérer les manques du wiki.",
         "did_you_mean": "Je ne connais pas la page **{name}**. Une de celles-ci ?",
@@ -118,6 +126,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_more": "No hay más resultados para esta pregunta.",
         "cooldown": "¡Con calma! Puedes volver a preguntar en {seconds} s.",
         "error": "Algo salió mal de mi lado. Quedó registrado; inténtalo de nuevo.",
+        "state_unavailable": "Ahora no puedo guardar ni consultar eso. Inténtalo en un minuto.",
         "thanks_up": "Gracias, me alegra que sirviera.",
         "thanks_down": "Gracias, esto nos ayuda a encontrar huecos en la wiki.",
         "did_you_mean": "No conozco la página **{name}**. ¿Quisiste decir alguna de estas?",

@@ -10,6 +10,7 @@ from . import evaluate as _evaluate  # noqa: F401
 from . import hosts as _hosts  # noqa: F401
 from . import index as _index  # noqa: F401
 from . import model as _model  # noqa: F401
+from . import state as _state  # noqa: F401
 from . import summarize as _summarize  # noqa: F401
 from .app import app
 

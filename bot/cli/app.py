@@ -65,9 +65,11 @@ content_app = typer.Typer(
 )
 index_app = typer.Typer(help="Build and inspect the search index.", no_args_is_help=True)
 model_app = typer.Typer(help="Prepare the embedding model.", no_args_is_help=True)
+state_app = typer.Typer(help="Back up and restore the bot's state.", no_args_is_help=True)
 app.add_typer(content_app, name="content")
 app.add_typer(index_app, name="index")
 app.add_typer(model_app, name="model")
+app.add_typer(state_app, name="state")
 
 console = Console()
 err_console = Console(stderr=True)

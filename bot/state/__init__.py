@@ -3,7 +3,14 @@ published index builds, in SQLite on one machine or PostgreSQL for several."""
 
 from __future__ import annotations
 
-from .base import GuildSettings, LoggedQuestion, PublishedBuild, StateDB, StateError
+from .base import (
+    GuildSettings,
+    LoggedQuestion,
+    PublishedBuild,
+    StateDB,
+    StateError,
+    StateUnavailable,
+)
 from .gaps import Gap
 from .hashing import HashKeyError, hash_user, load_hash_key
 from .postgres import PostgresState, redacted
@@ -19,6 +26,7 @@ __all__ = [
     "SqliteState",
     "StateDB",
     "StateError",
+    "StateUnavailable",
     "hash_user",
     "load_hash_key",
     "open_state",

@@ -25,6 +25,7 @@ from .hashing import hash_user
 Clock = Callable[[], dt.datetime]
 Listener = Callable[[str], Awaitable[None]]
 PURGE_BATCH = 500  # rows a purge deletes at a time, so questions are served in between
+KEEP_PUBLISHED = 5  # published index builds kept in the state database
 
 
 def utc_now() -> dt.datetime:
@@ -33,6 +34,11 @@ def utc_now() -> dt.datetime:
 
 class StateError(OrgbotError):
     """The state database cannot be opened or used; the message says which and why."""
+
+
+class StateUnavailable(StateError):
+    """A statement failed because the database is out of reach for now (a server restarting,
+    a full or read-only disk): an operating condition to wait out, not a bug."""
 
 
 @dataclass(frozen=True)
@@ -273,12 +279,21 @@ class StateDB(abc.ABC):
     # -- published index builds -----------------------------------------------------------
 
     async def publish_build(self, build: PublishedBuild, artifact: bytes) -> bool:
-        """Store a build's artifact; False when that build was published already."""
+        """Store a build's artifact; False when that build was published already.
+
+        Only the newest KEEP_PUBLISHED builds stay: enough for a host that heard of one a
+        moment ago to still fetch it, without the table growing by a build per edit.
+        """
         changed = await self.execute(
             "INSERT INTO index_builds (build_id, manifest, sha256, size_bytes, published_at, "
             "artifact) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (build_id) DO NOTHING",
             build.build_id, build.manifest, build.sha256, build.size_bytes, self._now(), artifact,
         )  # fmt: skip
+        await self.execute(
+            "DELETE FROM index_builds WHERE build_id NOT IN (SELECT build_id FROM index_builds "
+            "ORDER BY published_at DESC, build_id DESC LIMIT ?)",
+            KEEP_PUBLISHED,
+        )
         return changed > 0
 
     async def latest_build(self) -> PublishedBuild | None:

@@ -20,7 +20,7 @@ from typing import Any
 
 import asyncpg
 
-from .base import Clock, Listener, StateDB, StateError, utc_now
+from .base import Clock, Listener, StateDB, StateError, StateUnavailable, utc_now
 
 log = logging.getLogger(__name__)
 # Taken by the migrating process for the length of its transaction (any constant works;
@@ -96,9 +96,11 @@ class PostgresState(StateDB):
             try:
                 async with self._connection() as conn:
                     return await getattr(conn, method)(numbered(sql), *args)
-            except CONNECTION_ERRORS:
+            except CONNECTION_ERRORS as exc:
                 if attempt == 2 or self._pinned.get() is not None:
-                    raise
+                    raise StateUnavailable(
+                        f"the state server {redacted(self._url)} is unreachable ({exc})"
+                    ) from exc
         raise AssertionError("unreachable")
 
     @contextlib.asynccontextmanager

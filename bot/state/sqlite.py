@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
-from .base import Clock, Listener, StateDB, StateError, utc_now
+from .base import Clock, Listener, StateDB, StateError, StateUnavailable, utc_now
 
 
 class SqliteState(StateDB):
@@ -41,13 +41,24 @@ class SqliteState(StateDB):
         return db
 
     async def execute(self, sql: str, *args: object) -> int:
-        cursor = await self._conn.execute(sql, args)
+        with self._unavailable_on_disk_trouble():
+            cursor = await self._conn.execute(sql, args)
         return max(int(cursor.rowcount), 0)
 
     async def fetch(self, sql: str, *args: object) -> list[tuple[Any, ...]]:
-        async with self._conn.execute(sql, args) as cursor:
-            rows = await cursor.fetchall()
+        with self._unavailable_on_disk_trouble():
+            async with self._conn.execute(sql, args) as cursor:
+                rows = await cursor.fetchall()
         return [tuple(row) for row in rows]
+
+    @contextlib.contextmanager
+    def _unavailable_on_disk_trouble(self) -> Iterator[None]:
+        # OperationalError is SQLite's word for "cannot do it now": a full disk, a read-only
+        # file, a lock held past busy_timeout. Programming errors stay what they are.
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            raise StateUnavailable(f"the state database cannot be used now ({exc})") from exc
 
     async def _migration_lock(self) -> Any:
         return self._transaction()

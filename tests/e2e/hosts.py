@@ -7,11 +7,13 @@ discord.py at the fake through `[discord] api_base` (as it would at a Discord AP
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,3 +110,13 @@ def copy_wiki(root: Path) -> Path:
     content = root / "content"
     shutil.copytree(WIKI, content)
     return content
+
+
+async def wait_until_ready(hosts: Iterable[Host], within: float = 60) -> None:
+    """Until every process has logged the line an operator looks for once its shards are up."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    for host in hosts:
+        while "ready: shards" not in host.log_text():
+            assert loop.time() < deadline, f"host {host.name} never got ready: {host.log_text()}"
+            await asyncio.sleep(0.1)

@@ -16,7 +16,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from tests.e2e.hosts import Host, copy_wiki, make_host
+from tests.e2e.hosts import Host, copy_wiki, make_host, wait_until_ready
 from tests.fakediscord.harness import running_fake
 from tests.fakediscord.models import Channel, Guild, InteractionRecord, User
 from tests.fakediscord.payloads import command_data
@@ -88,16 +88,6 @@ class Stage:
         return state.bot_messages_since(since), state.threads_started[threads_before:]
 
 
-async def wait_for_shards(fake: FakeDiscord, count: int, within: float = 60) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while {s.shard_id for s in fake.gateway.live()} < set(range(count)):
-        assert loop.time() < deadline, "the bot processes did not connect both shards"
-        await asyncio.sleep(0.1)
-    # Each bot is ready once its guilds have arrived (discord.py waits briefly for more).
-    await asyncio.sleep(2.5)
-
-
 @pytest.fixture
 async def stage(tmp_path: Path, postgres: PostgresServer) -> AsyncIterator[Stage]:
     state_url = postgres.create_database(f"hosts_{tmp_path.name[-12:].replace('-', '_')}")
@@ -111,7 +101,7 @@ async def stage(tmp_path: Path, postgres: PostgresServer) -> AsyncIterator[Stage
         hosts["a"].start(fake.token, "0", 2)
         hosts["b"].start(fake.token, "1", 2)  # no build of its own: fetches the published one
         try:
-            await wait_for_shards(fake, 2)
+            await wait_until_ready(hosts.values())
             yield Stage(fake, hosts, state_url, content, postgres)
         finally:
             for host in hosts.values():

@@ -64,3 +64,23 @@ async def test_organiser_button_is_inert_once_the_role_is_removed(
 
     (reply,) = recorder.sent
     assert "<@&" not in reply.content and reply.flags & 64
+
+
+async def test_a_vote_the_state_cannot_take_gets_a_clear_reply(
+    deliver, recorder: Recorder, state, caplog
+) -> None:
+    answer = await ask(deliver, recorder, "power mapping who decides")
+    # SQLite refusing writes, as on a full disk or a read-only file.
+    await state._conn.execute("PRAGMA query_only = ON")
+    recorder.sent.clear()
+
+    await deliver(click(answer.as_message(), button_id(answer, "ob:vote:")))
+
+    (reply,) = recorder.sent
+    assert reply.content.startswith("I can't save or look that up right now")
+    assert reply.flags & 64
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]  # a condition, not a bug
+    assert "readonly" in caplog.text  # the operator still learns why, in one warning
+
+    again = await ask(deliver, recorder, "power mapping who decides")  # questions go on
+    assert again.embeds[0]["fields"]

@@ -11,7 +11,15 @@ import aiosqlite
 import asyncpg
 import pytest
 
-from bot.state import GuildSettings, PostgresState, PublishedBuild, SqliteState, hash_user
+from bot.state import (
+    GuildSettings,
+    PostgresState,
+    PublishedBuild,
+    SqliteState,
+    StateUnavailable,
+    hash_user,
+)
+from bot.state.base import KEEP_PUBLISHED
 from bot.state.migrations import MIGRATIONS
 from tests.pgserver import PostgresServer
 
@@ -200,6 +208,17 @@ async def test_published_builds_come_back_whole_newest_first(backend: Opener) ->
     await db.close()
 
 
+async def test_only_the_newest_published_builds_are_kept(backend: Opener) -> None:
+    db = await backend()
+    for n in range(KEEP_PUBLISHED + 2):
+        await db.publish_build(PublishedBuild(f"b{n}", "{}", f"sha-{n}", 1), b"x")
+    kept = [n for n in range(KEEP_PUBLISHED + 2) if await db.build_artifact(f"b{n}")]
+    assert kept == list(range(2, KEEP_PUBLISHED + 2))
+    newest = KEEP_PUBLISHED + 1
+    assert await db.latest_build() == PublishedBuild(f"b{newest}", "{}", f"sha-{newest}", 1)
+    await db.close()
+
+
 async def test_a_notification_reaches_every_listening_process(postgres: PostgresServer) -> None:
     url = postgres.create_database("notify")
     sender, listener = await PostgresState.open(url, b"k"), await PostgresState.open(url, b"k")
@@ -211,3 +230,21 @@ async def test_a_notification_reaches_every_listening_process(postgres: Postgres
     assert await asyncio.wait_for(heard.get(), 5) == "build-7"
     await sender.close()
     await listener.close()
+
+
+async def test_a_stopped_server_is_unavailable_then_used_again(postgres: PostgresServer) -> None:
+    url = postgres.create_database("outage_test")
+    db = await PostgresState.open(url, b"k", pool_size=2)
+    try:
+        await db.save_guild_settings(GuildSettings(7, public_by_default=True))
+        postgres.ctl("stop", "-m", "fast")
+        try:
+            with pytest.raises(StateUnavailable, match="is unreachable") as failed:
+                await db.save_guild_settings(GuildSettings(7))
+            assert "postgres@127.0.0.1" in str(failed.value)  # which server, never a password
+        finally:
+            postgres.ctl("start")
+        # The pool reconnects by itself: nothing to restart.
+        assert (await db.guild_settings(7)).public_by_default is True
+    finally:
+        await db.close()
