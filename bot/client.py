@@ -25,6 +25,7 @@ from retrieval import AsyncKnowledgeBase
 from . import cogs
 from .builds import BuildSync
 from .cooldown import Allowance, LocalCooldown, SharedCooldown
+from .delivery import OnceConnectionState, answer_unrouted_click
 from .errors import report_error
 from .guilds import GuildSettingsCache
 from .settings import Settings
@@ -149,6 +150,15 @@ class OrgBot(commands.AutoShardedBot):
             self.kb.build_id,
             self.state.dialect,
         )
+
+    def _get_state(self, **options: Any) -> OnceConnectionState:
+        return OnceConnectionState(
+            dispatch=self.dispatch, handlers=self._handlers, hooks=self._hooks, http=self.http,
+            **options,
+        )  # fmt: skip
+
+    async def on_interaction(self, interaction: discord.Interaction[OrgBot], /) -> None:
+        await answer_unrouted_click(interaction)
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: mentions are questions, handled by the mentions cog."""

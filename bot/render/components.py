@@ -14,14 +14,18 @@ from .limits import BUTTON_LABEL, BUTTONS_PER_ROW, CUSTOM_ID, ROWS, URL, clip
 Style = Literal["primary", "secondary", "success", "danger", "link"]
 
 # A question reference: `q<id>` for a logged guild question (survives restarts) or
-# `m<hex>` for one kept only in memory (direct messages are never written down).
-REF = r"(?P<ref>[qm][0-9a-f]{1,24})"
+# `m<hex>` for one kept only in memory (direct messages are never written down). At most 15
+# hex digits: a row id beyond that would not fit SQLite's or PostgreSQL's 64-bit integers.
+REF = r"(?P<ref>[qm][0-9a-f]{1,15})"
 SLUG = r"(?P<slug>[a-z0-9][a-z0-9/_-]{0,90})"
 MORE_TEMPLATE = rf"ob:more:{REF}:(?P<offset>\d{{1,4}})"
 FEEDBACK_TEMPLATE = rf"ob:vote:{REF}:(?P<vote>up|down)"
 ORGANISER_TEMPLATE = rf"ob:org:{REF}"
 PAGE_TEMPLATE = rf"ob:page:{SLUG}"
 RELATED_TEMPLATE = rf"ob:rel:{SLUG}"
+BUTTON_TEMPLATES = (
+    MORE_TEMPLATE, FEEDBACK_TEMPLATE, ORGANISER_TEMPLATE, PAGE_TEMPLATE, RELATED_TEMPLATE,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
