@@ -12,6 +12,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from typer.core import TyperGroup
 
 from retrieval import OrgbotError
@@ -93,8 +94,11 @@ def _paragraphs(doc: str) -> str:
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    """Print a one-line error (no traceback) and stop with `code`."""
-    err_console.print(f"[bold red]error:[/bold red] {message}", highlight=False)
+    """Print a one-line error (no traceback) and stop with `code`.
+
+    The message is printed as written: `[yaml]` in a finding is text, not Rich markup.
+    """
+    err_console.print(f"[bold red]error:[/bold red] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from tests.paths import FIXTURES
+from tests.paths import FIXTURES, REPO
 
 runner = CliRunner()
 
@@ -73,6 +76,44 @@ def test_import_json_and_bad_files(tmp_path: Path) -> None:
     assert code == 1
     assert data["written"] == 1 and data["failed"] == 1
     assert data["imports"][1]["decisions"][0]["action"] == "binary"
+
+
+# The real command line in a child process whose memory is capped at 2 GB, so a page that
+# would expand without bound fails the test instead of eating the machine.
+CLI_CHILD = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+from tests import fakeembedder
+fakeembedder.register()
+from bot.cli import main
+main()
+"""
+
+
+def run_child(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", CLI_CHILD, *args], capture_output=True, text=True, timeout=90,
+        cwd=cwd, env={"PYTHONPATH": str(REPO), "COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("command", [["content", "lint"], ["index", "build"]])
+def test_an_alias_bomb_page_never_blocks_a_maintainer_tool(
+    tmp_path: Path, command: list[str]
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "wiki", content)
+    shutil.copy(FIXTURES / "hostile" / "alias-bomb.md", content / "alias-bomb.md")
+    (tmp_path / "orgbot.toml").write_text(
+        'content_dir = "content"\nvar_dir = "var"\n[model]\nname = "fake"\n'
+        '[multilingual]\nname = ""\n'
+    )
+    started = time.monotonic()
+    done = run_child("--config", "orgbot.toml", *command, cwd=tmp_path)
+    assert time.monotonic() - started < 60
+    output = done.stdout + done.stderr
+    assert "Traceback" not in output and "alias-bomb.md:9" in output, output[-2000:]
+    assert "front-matter-size" in output and done.returncode in (1, 2)
 
 
 @pytest.mark.parametrize(
