@@ -102,6 +102,11 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """`word` for one, `many` (default: `word` + "s") for any other count."""
+    return word if count == 1 else many or f"{word}s"
+
+
 def state(ctx: typer.Context) -> State:
     obj = ctx.find_root().obj
     assert isinstance(obj, State)

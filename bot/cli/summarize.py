@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from retrieval import load_encoders, load_pages, needs_summary, summarize, write_summary
 
-from .app import console, content_app, fail, state
+from .app import console, content_app, fail, plural, state
 
 
 @content_app.command("summarize")
@@ -26,7 +27,9 @@ def summarize_command(
 
     Sentences are picked from the page body with the embedding model. Without --write
     nothing changes; with it, each page gets `summary:` and `summary_source: extracted`,
-    which cards show as an extracted summary. Review them, then rebuild the index.
+    which cards show as an extracted summary, and no other byte of the page changes. A page
+    that cannot be rewritten that safely is named and left as it was (exit 1). Review the
+    summaries, then rebuild the index.
 
     Example: orgbot content summarize --write
     """
@@ -40,21 +43,31 @@ def summarize_command(
         console.print("Every page has a written summary; nothing to do.")
         return
     encoders = load_encoders(settings)
-    written = 0
+    written, refused = 0, 0
     for page in todo:
         # A translation's sentences are compared by the encoder that reads its language.
         embedder = encoders.multilingual if page.lang != "en" else None
         proposal = summarize(page, embedder or encoders.english)
         if proposal is None:
-            console.print(f"[yellow]{page.path}[/yellow]: too little prose to extract from; "
-                          "write the summary by hand")  # fmt: skip
+            console.print(f"[yellow]{escape(page.path)}[/yellow]: too little prose to extract "
+                          "from; write the summary by hand")  # fmt: skip
             continue
-        console.print(f"[bold]{page.path}[/bold] ({proposal.sentences} sentences)")
-        console.print(f"  {proposal.summary}", highlight=False)
+        console.print(f"[bold]{escape(page.path)}[/bold] ({proposal.sentences} sentences)")
+        console.print(f"  {escape(proposal.summary)}", highlight=False)
         if write:
-            write_summary(folder / page.path, proposal.summary)
-            written += 1
-    if write:
-        console.print(f"[green]wrote {written} summaries[/green]; run `orgbot index build` next")
-    else:
+            refusal = write_summary(folder / page.path, proposal.summary)
+            if refusal is None:
+                written += 1
+            else:
+                refused += 1
+                console.print(f"  [red]{escape(page.path)}: not written:[/red] {escape(refusal)}",
+                              highlight=False)  # fmt: skip
+    if not write:
         console.print("Dry run: add --write to save these summaries.")
+        return
+    console.print(f"[green]wrote {written} {plural(written, 'summary', 'summaries')}[/green]"
+                  + ("; run `orgbot index build` next" if written else ""))  # fmt: skip
+    if refused:
+        console.print(f"[red]{refused} {plural(refused, 'page')} left as they were[/red]: "
+                      "write their summaries by hand")  # fmt: skip
+        raise typer.Exit(1)

@@ -259,10 +259,23 @@ def _ordered(meta: dict[str, Any]) -> dict[str, Any]:
     return {key: meta[key] for key in _ORDER if key in meta}
 
 
+class _FrontMatterDumper(yaml.SafeDumper):
+    """Short lists inline (`tags: [a, b]`), but always one field per line: left to itself,
+    YAML writes a mapping of scalars alone as one `{title: ..., kind: ...}` line."""
+
+    def represent(self, data: Any) -> None:
+        node = self.represent_data(data)
+        if isinstance(node, yaml.MappingNode):
+            node.flow_style = False
+        self.serialize(node)
+        self.represented_objects, self.object_keeper, self.alias_key = {}, [], None
+
+
 def _render(meta: dict[str, Any], bodies: list[tuple[str, list[str]]]) -> str:
-    front = yaml.safe_dump(
-        meta, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100
-    )
+    front = yaml.dump(
+        meta, Dumper=_FrontMatterDumper, sort_keys=False, allow_unicode=True,
+        default_flow_style=None, width=100,
+    )  # fmt: skip
     parts = [f"---\n{front}---\n"]
     for heading, lines in bodies:
         text = "\n".join(lines).strip("\n")

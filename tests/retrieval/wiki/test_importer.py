@@ -116,6 +116,13 @@ def test_crlf_export() -> None:
     assert page.summary == "A summary written on Windows, with CRLF line endings."
 
 
+def test_front_matter_is_one_field_per_line_even_with_only_scalar_fields() -> None:
+    # YAML would write such a mapping as one `{title: ..., kind: ...}` line, which a
+    # maintainer cannot edit a field at a time.
+    converted = convert_export("title: Phone trees\nkind: method\nBody\nCalls.\n", "p")
+    assert converted.markdown.startswith("---\ntitle: Phone trees\nkind: method\nsummary: ''\n")
+
+
 def test_import_writes_refuses_overwrite_and_reports_bad_files(tmp_path: Path) -> None:
     names = ["house-visits.txt", "latin1.txt", "empty.txt", "binary.txt"]
     reports = import_exports([EXPORTS / n for n in names], tmp_path)
