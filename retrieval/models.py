@@ -230,6 +230,9 @@ class IndexStatus:
     size_bytes: int
     path: str
     changed_pages: tuple[str, ...] = ()
+    # What is wrong with the build on disk (parts missing, cut short or damaged) or around
+    # it (the content folder gone), each with what to do; empty when all is well.
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

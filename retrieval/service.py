@@ -14,6 +14,7 @@ from rapidfuzz import fuzz, process
 
 from retrieval.embedding import ENGLISH, MULTILINGUAL, Embedder, Encoders, load_encoders
 from retrieval.index.builder import content_digest
+from retrieval.index.health import build_problems, damaged
 from retrieval.index.manifest import IndexNotReady, current_build
 from retrieval.index.reader import LoadedBuild
 from retrieval.models import Answer, IndexStatus, Page, PageLookup, PageRef, Question, Reload
@@ -201,18 +202,30 @@ class KnowledgeBase:
     # -- the build ---------------------------------------------------------------------------
 
     def status(self) -> IndexStatus:
+        """The build in use, the pages changed since, and whatever is wrong with either."""
         build = self._build
-        _, hashes = content_digest(self.settings.content_dir)
-        known = build.file_hashes
-        changed = sorted(
-            {s for s, h in hashes.items() if known.get(s) != h} | (set(known) - set(hashes))
-        )
-        size = sum(f.stat().st_size for f in build.folder.iterdir() if f.is_file())
         m = build.manifest
+        problems = []
+        damage = build_problems(build.folder, m)
+        if damage:
+            problems.append(damaged(m.build_id, damage))
+        content = self.settings.content_dir
+        if content.is_dir():
+            _, hashes = content_digest(content)
+            known = build.file_hashes
+            changed = sorted(
+                {s for s, h in hashes.items() if known.get(s) != h} | (set(known) - set(hashes))
+            )
+        else:
+            changed = []
+            problems.append(
+                f"the content folder {content} does not exist; put it back or fix `content_dir`"
+            )
+        size = sum(f.stat().st_size for f in build.folder.iterdir() if f.is_file())
         models = tuple((facts.model, facts.dimension) for facts in m.encoders.values())
         return IndexStatus(
             m.build_id, m.created_at, models, m.pages, m.passages, size, str(build.folder),
-            tuple(changed),
+            tuple(changed), tuple(problems),
         )  # fmt: skip
 
     def reload(self) -> Reload:

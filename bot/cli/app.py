@@ -96,9 +96,12 @@ def _paragraphs(doc: str) -> str:
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print a one-line error (no traceback) and stop with `code`.
 
-    The message is printed as written: `[yaml]` in a finding is text, not Rich markup.
+    The message is printed as written (`[yaml]` in a finding is text, not Rich markup) and
+    never wrapped, so each of its lines stays one line for a terminal, a log or a grep.
     """
-    err_console.print(f"[bold red]error:[/bold red] {escape(message)}", highlight=False)
+    err_console.print(
+        f"[bold red]error:[/bold red] {escape(message)}", highlight=False, soft_wrap=True
+    )
     raise typer.Exit(code)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -64,6 +65,18 @@ def build(
     """
     settings = state(ctx).settings.retrieval
     report = run_build(settings, load_encoders(settings), full=full)
+    if report.unchanged:
+        console.print(
+            f"[green]nothing changed[/green] since build {report.build_id} "
+            f"({report.pages} pages, {report.passages} passages); kept it. "
+            "Use --full to build again anyway."
+        )
+        return
+    if report.replaced_damage:
+        console.print(
+            f"[yellow]the previous build was damaged[/yellow] "
+            f"({escape('; '.join(report.replaced_damage))}); every passage was embedded again"
+        )
     console.print(
         f"[green]built[/green] {report.build_id}: {report.pages} pages, {report.passages} "
         f"passages ({report.embedded} embedded, {report.reused} reused) in "
@@ -73,7 +86,10 @@ def build(
 
 @index_app.command("status")
 def status(ctx: typer.Context) -> None:
-    """Show the build in use: id, model, counts, size on disk, pages changed since.
+    """Show the build in use: id, model, counts, size on disk, pages changed since, health.
+
+    Every part of the build is checked (the store's pages by SQLite, the vector files'
+    sizes); a damaged build is reported with the command that replaces it, and exits 1.
 
     Example: orgbot index status
     """
@@ -92,4 +108,9 @@ def status(ctx: typer.Context) -> None:
     table.add_row(
         "changed since", f"{len(info.changed_pages)} page(s): {changed}" if changed else "none"
     )
+    table.add_row("health", "[red]not ok (below)[/red]" if info.problems else "[green]ok[/green]")
     console.print(table)
+    for problem in info.problems:
+        console.print(f"[red]problem:[/red] {escape(problem)}", highlight=False, soft_wrap=True)
+    if info.problems:
+        raise typer.Exit(1)

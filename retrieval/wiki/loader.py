@@ -7,6 +7,7 @@ directory, never raises on bad content, and reports every problem of every file 
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -31,6 +32,9 @@ class LoadResult:
 
     pages: tuple[Page, ...]
     findings: tuple[Finding, ...]
+    # sha256 of the bytes each file was read from, by slug: the build records exactly what
+    # it read, even if a file changes or the folder goes while it runs.
+    file_hashes: tuple[tuple[str, str], ...] = ()
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -49,7 +53,11 @@ def slugify(text: str) -> str:
 def page_files(folder: Path) -> list[Path]:
     """The Markdown files of a content folder; `_drafts` and dotfiles are not pages."""
     files = []
-    for path in sorted(folder.rglob("*.md")):
+    try:
+        found = sorted(folder.rglob("*.md"))
+    except OSError:  # the folder went while it was walked: as good as no pages
+        return []
+    for path in found:
         parts = path.relative_to(folder).parts
         if any(part.startswith((".", "_")) for part in parts) or path.name == "README.md":
             continue
@@ -72,6 +80,7 @@ def load_pages(folder: Path | str) -> LoadResult:
         return LoadResult((), (missing,))
     pages: list[Page] = []
     findings: list[Finding] = []
+    hashes: list[tuple[str, str]] = []
     for path in page_files(root):
         rel = path.relative_to(root).as_posix()
         try:
@@ -82,11 +91,12 @@ def load_pages(folder: Path | str) -> LoadResult:
                         "check the file's permissions")
             )  # fmt: skip
             continue
+        hashes.append((rel.removesuffix(".md"), hashlib.sha256(data).hexdigest()))
         page, problems = parse_page(data, rel)
         findings.extend(problems)
         if page is not None:
             pages.append(page)
-    return LoadResult(tuple(group_translations(pages)), tuple(findings))
+    return LoadResult(tuple(group_translations(pages)), tuple(findings), tuple(hashes))
 
 
 def group_translations(pages: Iterable[Page]) -> list[Page]:
