@@ -7,6 +7,7 @@ group, so no command catches them itself and none ends in a traceback.
 from __future__ import annotations
 
 import inspect
+import logging
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -93,6 +94,36 @@ def _paragraphs(doc: str) -> str:
     )
 
 
+class WarningsOnce(logging.Handler):
+    """Retrieval's warnings (a damaged fast-start copy it worked around, say) shown to whoever
+    runs a command, once each, as one line on stderr. `orgbot run` logs them instead."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.shown: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message not in self.shown:
+            self.shown.add(message)
+            err_console.print(
+                f"[yellow]warning:[/yellow] {escape(message)}", highlight=False, soft_wrap=True
+            )
+
+
+WARNINGS = WarningsOnce()
+
+
+def show_warnings(on: bool = True) -> None:
+    """Show retrieval's warnings on the terminal from now on (once each), or stop."""
+    logger = logging.getLogger("retrieval")
+    WARNINGS.shown.clear()
+    if on and WARNINGS not in logger.handlers:
+        logger.addHandler(WARNINGS)
+    elif not on:
+        logger.removeHandler(WARNINGS)
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print a one-line error (no traceback) and stop with `code`.
 
@@ -130,3 +161,4 @@ def root(
     ] = None,
 ) -> None:
     ctx.obj = State(config)
+    show_warnings()

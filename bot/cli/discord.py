@@ -21,7 +21,7 @@ from retrieval import AsyncKnowledgeBase, KnowledgeBase
 from ..client import OrgBot, freeze_loaded_objects
 from ..settings import Settings
 from ..state import StateDB, load_hash_key
-from .app import app, console, fail, state
+from .app import app, console, fail, show_warnings, state
 
 
 class LogLevel(enum.StrEnum):
@@ -96,6 +96,7 @@ def run(
     settings = state(ctx).settings
     token = read_token(settings, token_file)
     shards = parse_shards(shard_ids, shard_count)
+    show_warnings(on=False)  # the bot's log has them, with everything else
     discord.utils.setup_logging(level=logging.getLevelName(log_level.value))
     try:
         asyncio.run(serve(settings, token, message_content=message_content, **shards))

@@ -25,7 +25,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from bot.cli import app
-from tests.paths import REPO, WIKI
+from retrieval import KnowledgeBase
+from tests.paths import CONTENT, REPO, WIKI
 
 runner = CliRunner()
 QUESTION = "rent pledge withhold rent"
@@ -272,3 +273,27 @@ def test_content_removed_during_a_build_is_one_line_and_the_old_build_answers(
     monkeypatch.undo()
     shutil.copytree(WIKI, content)
     still_answers(config, good)
+
+
+# -- a damaged fast-start copy of the model ------------------------------------------------
+
+
+@pytest.mark.model
+def test_a_truncated_onnx_export_is_said_once_and_questions_are_still_answered(
+    bundled_kb: KnowledgeBase, bundled_var: Path, tmp_path: Path
+) -> None:
+    var = tmp_path / "var"
+    shutil.copytree(bundled_var / "index", var / "index")
+    shutil.copytree(bundled_var / "models", var / "models")
+    (onnx,) = (var / "models").glob("all-MiniLM-L6-v2-*/model.onnx")
+    onnx.write_bytes(onnx.read_bytes()[:4096])
+    config = tmp_path / "orgbot.toml"
+    config.write_text(f'content_dir = "{CONTENT}"\nvar_dir = "var"\n')
+    result = orgbot(config, "ask", "--json", "how do I run a one-to-one?")
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1, result.output
+    assert str(onnx.parent) in warnings[0] and "sentence-transformers" in warnings[0]
+    assert "orgbot model export" in warnings[0]
+    answer = json.loads(result.stdout.splitlines()[-1])
+    assert answer["answered"] and answer["hits"][0]["slug"] == "one-to-ones"
