@@ -216,6 +216,9 @@ class PageLookup:
     fell_back: bool = False  # the asker's language had no version; English is shown
     related: tuple[PageRef, ...] = ()
     suggestions: tuple[PageRef, ...] = ()
+    # (slug, title) of each page the page's text links to, titled in the asker's language,
+    # so a card shows `[[civil-resistance-2-0]]` as "Civil Resistance 2.0".
+    link_titles: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

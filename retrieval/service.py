@@ -30,7 +30,7 @@ from retrieval.search.ranking import Hit, Mode, Query, clean_question, rank_in_l
 from retrieval.search.sections import IntentModel
 from retrieval.settings import RetrievalSettings
 from retrieval.wiki.language import answer_language, words, written_in
-from retrieval.wiki.loader import slugify
+from retrieval.wiki.loader import WIKILINK, slugify
 
 # Where each kind's pages live, so a lookup of `gezi-park` as a case finds
 # `case-studies/gezi-park`.
@@ -164,7 +164,23 @@ class KnowledgeBase:
         if found is None:
             return PageLookup(None, suggestions=tuple(self.suggest(name, kinds)))
         page, fell_back = found
-        return PageLookup(page, fell_back, tuple(self.related(page.slug)))
+        return PageLookup(
+            page, fell_back, tuple(self.related(page.slug)),
+            link_titles=self.link_titles(page, lang),
+        )  # fmt: skip
+
+    def link_titles(self, page: Page, lang: str = "en") -> tuple[tuple[str, str], ...]:
+        """(slug, title) of the pages `page` links to, each in `lang` when translated."""
+        build = self._build  # read once: a reload may swap it meanwhile
+        texts = [page.summary, page.lead, page.outcome or "", *(s.text for s in page.sections)]
+        titles: dict[str, str] = {}
+        for match in (m for text in texts for m in WIKILINK.finditer(text)):
+            target = match["target"].strip()
+            linked = build.pages.get(target)
+            if linked is not None and target not in titles:
+                shown, _ = build.version_for(linked.original_slug, lang)
+                titles[target] = build.pages[shown].title
+        return tuple(titles.items())
 
     def complete(self, text: str, kinds: Sequence[str] = (), limit: int = 25) -> list[PageRef]:
         """Pages whose title, alias or slug fuzzily match `text`, best first."""

@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from retrieval import IndexNotReady, Question
+from retrieval import IndexNotReady, KnowledgeBase, Question, build_index
 
 
 def test_page_lookup_complete_and_related(kb) -> None:
@@ -58,3 +58,19 @@ def test_status_says_when_the_content_folder_is_gone(kb, settings) -> None:
         f"the content folder {settings.content_dir} does not exist; put it back or fix "
         "`content_dir`",
     )
+
+
+def test_a_lookup_carries_the_titles_of_the_pages_the_page_links_to(settings, embedder) -> None:
+    (settings.content_dir / "phone-trees.md").write_text(
+        "---\ntitle: Phone trees\nkind: method\nsummary: Like [[house-visits]], but by phone."
+        "\n---\n## Use it for\nReaching [[case-studies/tenant-strike|strikers]] and "
+        "[[no-such-page]] fast.\n"
+    )
+    build_index(settings, embedder)
+    kb = KnowledgeBase.open(settings, embedder)
+    assert dict(kb.lookup("phone-trees").link_titles) == {
+        "house-visits": "House visits",
+        "case-studies/tenant-strike": "The tenant strike",
+    }
+    # In the asker's language when the linked page is translated.
+    assert dict(kb.lookup("phone-trees", lang="de").link_titles)["house-visits"] == "Hausbesuche"
