@@ -12,7 +12,7 @@ from rich.markup import escape
 
 from retrieval import ImportReport, LintReport, import_exports, lint
 
-from .app import console, content_app, state
+from .app import console, content_app, plural, state
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
@@ -49,18 +49,19 @@ def lint_command(
     if as_json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
-        _print_lint(report)
+        _print_lint(report, folder)
     if report.errors or (strict and report.warnings):
         raise typer.Exit(1)
 
 
-def _print_lint(report: LintReport) -> None:
-    for path, findings in groupby(report.findings, key=lambda f: f.path):
-        console.print(f"\n[bold]{escape(path)}[/bold]")
+def _print_lint(report: LintReport, folder: Path) -> None:
+    for rel, findings in groupby(report.findings, key=lambda f: f.path):
+        path = escape(shown_path(folder, rel))
+        console.print(f"\n[bold]{path}[/bold]")
         for f in findings:
             style = _STYLE[f.severity]
             console.print(
-                f"  {escape(path)}:{f.line} [{style}]{f.severity}[/{style}] "
+                f"  {path}:{f.line} [{style}]{f.severity}[/{style}] "
                 f"[cyan]\\[{f.rule}][/cyan] {escape(f.message)}",
                 highlight=False,
             )
@@ -68,9 +69,20 @@ def _print_lint(report: LintReport) -> None:
                 console.print(f"      [dim]fix: {escape(f.hint)}[/dim]", highlight=False)
     colour = "red" if report.errors else "yellow" if report.warnings else "green"
     console.print(
-        f"\n[{colour}]{report.pages} pages: {report.errors} errors, "
-        f"{report.warnings} warnings[/{colour}]"
+        f"\n[{colour}]{report.pages} {plural(report.pages, 'page')}: "
+        f"{report.errors} {plural(report.errors, 'error')}, "
+        f"{report.warnings} {plural(report.warnings, 'warning')}[/{colour}]"
     )
+
+
+def shown_path(folder: Path, rel: str) -> str:
+    """A finding's file as the person who ran the command can open it: relative to the
+    working directory when it lies under it, else as the folder was given."""
+    full = folder / rel if rel != str(folder) else folder
+    try:
+        return full.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return str(full)
 
 
 @content_app.command("import")

@@ -44,6 +44,25 @@ def test_lint_errors_exit_one_and_show_file_line_rule_and_hint(tmp_path: Path) -
     assert "11 pages: 8 errors" in out
 
 
+def test_lint_paths_are_relative_to_where_it_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "wiki" / "de").mkdir(parents=True)
+    (tmp_path / "wiki" / "de" / "p.md").write_text("---\ntitle: P\nkind: bogus\n---\n")
+    monkeypatch.chdir(tmp_path)
+    code, out = run("content", "lint", "wiki")
+    assert code == 1 and "\nwiki/de/p.md\n  wiki/de/p.md:3 error [invalid-kind]" in out
+    monkeypatch.chdir(tmp_path / "wiki" / "de")
+    code, out = run("content", "lint", str(tmp_path / "wiki"))
+    assert "\n  p.md:3 error [invalid-kind]" in out  # under the working directory: relative
+
+
+def test_lint_counts_are_singular_for_one(tmp_path: Path) -> None:
+    (tmp_path / "s.md").write_text("---\ntitle: S\nkind: source\nsummary: S.\n---\nTODO\n")
+    code, out = run("content", "lint", str(tmp_path))
+    assert code == 0 and "1 page: 0 errors, 1 warning\n" in out
+
+
 def test_lint_json_is_one_object(tmp_path: Path) -> None:
     (tmp_path / "p.md").write_text("---\ntitle: P\nkind: method\n---\nTODO\n")
     code, out = run("content", "lint", str(tmp_path), "--json")
