@@ -64,6 +64,7 @@ def _print_lint(report: LintReport, folder: Path) -> None:
                 f"  {path}:{f.line} [{style}]{f.severity}[/{style}] "
                 f"[cyan]\\[{f.rule}][/cyan] {escape(f.message)}",
                 highlight=False,
+                soft_wrap=True,  # one finding, one line: for grep and for editors
             )
             if f.hint:
                 console.print(f"      [dim]fix: {escape(f.hint)}[/dim]", highlight=False)
@@ -152,4 +153,5 @@ def _print_import(report: ImportReport) -> None:
             f"  {escape(where)} [{style}]{d.level}[/{style}] [cyan]\\[{d.action}][/cyan] "
             f"{escape(d.message)}",
             highlight=False,
+            soft_wrap=True,
         )

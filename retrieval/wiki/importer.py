@@ -19,6 +19,7 @@ import yaml
 from retrieval.models import KINDS, LANGUAGES, PILLARS, STATUSES, TIERS
 from retrieval.wiki import export_sections as handle
 from retrieval.wiki.export_format import Block, Decision, Export, Level, Line, parse_export
+from retrieval.wiki.loader import page_files
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*")
 DEFAULT_KIND = "method"
@@ -68,6 +69,7 @@ def import_exports(
 ) -> list[ImportReport]:
     """Convert each export file into `out/<slug>.md`; existing pages are kept unless `force`."""
     reports = []
+    known = [p.relative_to(out).as_posix().removesuffix(".md") for p in page_files(out)]
     for source in sources:
         try:
             data = source.read_bytes()
@@ -79,7 +81,7 @@ def import_exports(
         if text is None:
             reports.append(ImportReport(str(source), None, False, (problem,) if problem else ()))
             continue
-        converted = convert_export(text, source.stem)
+        converted = convert_export(text, source.stem, known)
         decisions = ((problem,) if problem else ()) + converted.decisions
         target = out / f"{converted.slug}.md"
         if target.exists() and not force:
@@ -112,15 +114,18 @@ def decode_export(data: bytes) -> tuple[str | None, Decision | None]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), decision
 
 
-def convert_export(text: str, name: str) -> Converted:
-    """Our Markdown page for one export's text; `name` is its file name without extension."""
+def convert_export(text: str, name: str, known: Iterable[str] = ()) -> Converted:
+    """Our Markdown page for one export's text; `name` is its file name without extension,
+    `known` the slugs of the pages already in the folder it is imported into."""
     export = parse_export(text)
     meta = _header_fields(export)
+    if "title" not in meta:
+        _title_from_lead(export, meta)
     slug = _choose_slug(export, name, meta)
     if "title" not in meta:
         meta["title"] = _title_from(slug)
         export.note(0, "info", "title", f"no `title:` header; title {meta['title']!r} from slug")
-    parts = handle.PageParts()
+    parts = handle.PageParts(known=frozenset(known))
     summary_blocks = [b for b in export.blocks if b.heading == "Summary"]
     meta["summary"] = handle.choose_summary(export, summary_blocks, export.headers.get("summary"))
     bodies = _section_bodies(export, parts)
@@ -186,8 +191,13 @@ def _choose_slug(export: Export, name: str, meta: dict[str, Any]) -> str:
                 "`slug` header is not lowercase-kebab; file name used",
             )
         slug = slugify_name(name)
-        level: Level = "info" if slug == name else "warning"
-        export.note(0, level, "slug", f"slug `{slug}` taken from the file name `{name}`")
+        if "title" in meta and _machine_made(slug):
+            slug = slugify_name(meta["title"])
+            export.note(0, "warning", "slug", f"slug `{slug}` made from the title; the file "
+                        f"name `{name}` is an export id, not a name")  # fmt: skip
+        else:
+            level: Level = "info" if slug == name else "warning"
+            export.note(0, level, "slug", f"slug `{slug}` taken from the file name `{name}`")
     lang = meta.get("lang", "en")
     if meta.get("translation_of") and lang != "en" and not slug.startswith(f"{lang}/"):
         slug = f"{lang}/{slug}"  # translations live under their language folder
@@ -198,6 +208,48 @@ def _choose_slug(export: Export, name: str, meta: dict[str, Any]) -> str:
 def slugify_name(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.casefold()).strip("-") or "imported-page"
+
+
+_ID_PART = re.compile(r"\d+|(?=[0-9a-f]*\d)[0-9a-f]{6,}")
+
+
+def _machine_made(slug: str) -> bool:
+    """`000-41084b5365e6500c`: every part of the name is a number or an id, so no person
+    chose it (`latin1` or `strike-2019` they did)."""
+    return all(_ID_PART.fullmatch(part) for part in slug.split("-"))
+
+
+# "Distributed organizing is the practice of…": a definition names its subject first.
+_DEFINITION = re.compile(
+    r"(?P<subject>[^\W\d_][\w'’ -]{0,60}?)\s+(?:is|are|ist|sind|est|sont|es|son)\s+\S"
+)
+# Pronouns open a sentence without naming its subject ("It is…", "Das ist…", "Ce sont…").
+_NOT_A_NAME = frozenset(
+    """
+    it this that these those there here they we you he she what which who
+    es das dies er sie il elle ce cela ceci on esto eso ello
+    """.split()  # noqa: SIM905 (a word list reads better as text)
+)
+
+
+def _title_from_lead(export: Export, meta: dict[str, Any]) -> None:
+    """The title the page's first sentence gives when it defines its subject, if any."""
+    first = next(
+        (line for block in export.blocks if block.heading in ("", "Body")
+         for line in block.content()), None,
+    )  # fmt: skip
+    found = _DEFINITION.match(first.text.strip()) if first else None
+    if first is None or found is None:
+        return
+    subject = found["subject"].strip()
+    words = subject.split()
+    if not subject[0].isupper() or len(words) > 6 or words[0].casefold() in _NOT_A_NAME:
+        return
+    meta["title"] = subject
+    export.note(
+        first.number, "warning", "title",
+        f"no `title:` header; title {subject!r} taken from the first sentence — check it",
+    )  # fmt: skip
 
 
 def _title_from(slug: str) -> str:
