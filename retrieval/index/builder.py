@@ -115,7 +115,9 @@ def build_index(
     current_id = in_use[1].build_id if in_use else None
     damage = tuple(in_use[2]) if in_use else ()
     if in_use and not full and not damage and _same_build(in_use[1], digest, roles):
-        with _writing(root, current_id), _build_lock(root):
+        # Tidy up leftovers while here; a read-only folder or a build under way only means
+        # there is nothing to tidy now, and the build in use is still the right one.
+        with contextlib.suppress(OSError, BuildError), _build_lock(root):
             _prune(root, keep=KEEP_BUILDS)
         kept = in_use[1]
         return BuildReport(

@@ -297,3 +297,14 @@ def test_a_truncated_onnx_export_is_said_once_and_questions_are_still_answered(
     assert "orgbot model export" in warnings[0]
     answer = json.loads(result.stdout.splitlines()[-1])
     assert answer["answered"] and answer["hits"][0]["slug"] == "one-to-ones"
+
+
+def test_a_build_with_nothing_changed_on_a_read_only_var_keeps_the_build(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = built(config)
+    read_only(monkeypatch, config.parent / "var")
+    result = orgbot(config, "index", "build")
+    assert result.exit_code == 0, result.output
+    assert f"nothing changed since build {good}" in result.output
+    still_answers(config, good)
