@@ -45,16 +45,6 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return "", "", 0
 
 
-def compose(fm_text: str) -> yaml.Node | None:
-    """The YAML node graph of the front matter; aliases stay shared, nothing is expanded."""
-    loader = YAML_LOADER(fm_text)
-    try:
-        node: yaml.Node | None = loader.get_single_node()
-        return node
-    finally:
-        loader.dispose()
-
-
 def read_yaml(
     fm_text: str, rel: str
 ) -> tuple[dict[str, Any] | None, dict[str, int], list[Finding]]:

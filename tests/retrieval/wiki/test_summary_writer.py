@@ -93,7 +93,7 @@ summaries = st.text(st.characters(exclude_categories=("Cs",)), max_size=200)
 
 
 @settings(
-    max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(source=st.sampled_from(EVERY_PAGE), summary=summaries)
 def test_every_page_of_the_wiki_and_the_fixtures_round_trips(
@@ -172,7 +172,7 @@ def pages(draw: st.DrawFn) -> bytes:
 
 
 @settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=pages(), summary=summaries)
 def test_pages_as_people_write_them_round_trip(scratch: Path, data: bytes, summary: str) -> None:
