@@ -222,8 +222,12 @@ class KnowledgeBase:
         build = self._build
         m = build.manifest
         problems = []
-        damage = build_problems(build.folder, m)
-        if damage:
+        if not build.folder.is_dir():  # pruned while this process still answers from it
+            problems.append(
+                f"build {m.build_id} is no longer on disk (newer builds replaced it); reload "
+                "to answer from the current build (`/kb reload`, or restart)"
+            )
+        elif damage := build_problems(build.folder, m):
             problems.append(damaged(m.build_id, damage))
         content = self.settings.content_dir
         if content.is_dir():
@@ -237,7 +241,10 @@ class KnowledgeBase:
             problems.append(
                 f"the content folder {content} does not exist; put it back or fix `content_dir`"
             )
-        size = sum(f.stat().st_size for f in build.folder.iterdir() if f.is_file())
+        try:
+            size = sum(f.stat().st_size for f in build.folder.iterdir() if f.is_file())
+        except OSError:
+            size = 0
         models = tuple((facts.model, facts.dimension) for facts in m.encoders.values())
         return IndexStatus(
             m.build_id, m.created_at, models, m.pages, m.passages, size, str(build.folder),

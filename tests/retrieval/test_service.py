@@ -74,3 +74,9 @@ def test_a_lookup_carries_the_titles_of_the_pages_the_page_links_to(settings, em
     }
     # In the asker's language when the linked page is translated.
     assert dict(kb.lookup("phone-trees", lang="de").link_titles)["house-visits"] == "Hausbesuche"
+
+
+def test_status_of_a_build_pruned_from_under_a_running_process_says_reload(kb) -> None:
+    shutil.rmtree(kb.build.folder)
+    (problem,) = kb.status().problems
+    assert "no longer on disk" in problem and "/kb reload" in problem
