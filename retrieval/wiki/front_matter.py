@@ -52,7 +52,10 @@ def read_yaml(
     loader = YAML_LOADER(fm_text)
     try:
         node = loader.get_single_node()
-        too_big = oversized(node, rel) if node is not None else None
+        # Without an alias (`*name`) the front matter is as big as its text, and reading it
+        # costs what reading the file did: only aliases can multiply it.
+        aliased = "*" in fm_text or len(fm_text) > MAX_CHARACTERS
+        too_big = oversized(node, rel) if node is not None and aliased else None
         if too_big is not None:
             return None, {}, [too_big]
         data = loader.construct_document(node) if node is not None else None
