@@ -43,7 +43,8 @@ from retrieval.version import __version__
 from retrieval.wiki.importer import ImportReport, import_exports
 from retrieval.wiki.lint import LintReport, lint
 from retrieval.wiki.loader import load_pages
-from retrieval.wiki.summaries import needs_summary, summarize, write_summary
+from retrieval.wiki.summaries import needs_summary, summarize
+from retrieval.wiki.summary_writer import write_summary
 from retrieval.worker import AsyncKnowledgeBase
 
 __all__ = [

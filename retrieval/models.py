@@ -216,6 +216,9 @@ class PageLookup:
     fell_back: bool = False  # the asker's language had no version; English is shown
     related: tuple[PageRef, ...] = ()
     suggestions: tuple[PageRef, ...] = ()
+    # (slug, title) of each page the page's text links to, titled in the asker's language,
+    # so a card shows `[[civil-resistance-2-0]]` as "Civil Resistance 2.0".
+    link_titles: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -230,6 +233,9 @@ class IndexStatus:
     size_bytes: int
     path: str
     changed_pages: tuple[str, ...] = ()
+    # What is wrong with the build on disk (parts missing, cut short or damaged) or around
+    # it (the content folder gone), each with what to do; empty when all is well.
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 from retrieval.embedding import ENGLISH, MULTILINGUAL, Embedder, Encoders, load_encoders
 from retrieval.index.artifact import install, pack, unpack
 from retrieval.index.builder import build_lock, content_digest, prune
+from retrieval.index.health import build_problems, damaged
 from retrieval.index.manifest import IndexNotReady, Manifest, current_build, write_pointer
 from retrieval.index.reader import LoadedBuild
 from retrieval.models import Answer, IndexStatus, Page, PageLookup, PageRef, Question, Reload
@@ -31,7 +32,7 @@ from retrieval.search.ranking import Hit, Mode, Query, clean_question, rank_in_l
 from retrieval.search.sections import IntentModel
 from retrieval.settings import RetrievalSettings
 from retrieval.wiki.language import answer_language, words, written_in
-from retrieval.wiki.loader import slugify
+from retrieval.wiki.loader import WIKILINK, slugify
 
 # Where each kind's pages live, so a lookup of `gezi-park` as a case finds
 # `case-studies/gezi-park`.
@@ -165,7 +166,23 @@ class KnowledgeBase:
         if found is None:
             return PageLookup(None, suggestions=tuple(self.suggest(name, kinds)))
         page, fell_back = found
-        return PageLookup(page, fell_back, tuple(self.related(page.slug)))
+        return PageLookup(
+            page, fell_back, tuple(self.related(page.slug)),
+            link_titles=self.link_titles(page, lang),
+        )  # fmt: skip
+
+    def link_titles(self, page: Page, lang: str = "en") -> tuple[tuple[str, str], ...]:
+        """(slug, title) of the pages `page` links to, each in `lang` when translated."""
+        build = self._build  # read once: a reload may swap it meanwhile
+        texts = [page.summary, page.lead, page.outcome or "", *(s.text for s in page.sections)]
+        titles: dict[str, str] = {}
+        for match in (m for text in texts for m in WIKILINK.finditer(text)):
+            target = match["target"].strip()
+            linked = build.pages.get(target)
+            if linked is not None and target not in titles:
+                shown, _ = build.version_for(linked.original_slug, lang)
+                titles[target] = build.pages[shown].title
+        return tuple(titles.items())
 
     def complete(self, text: str, kinds: Sequence[str] = (), limit: int = 25) -> list[PageRef]:
         """Pages whose title, alias or slug fuzzily match `text`, best first."""
@@ -203,18 +220,37 @@ class KnowledgeBase:
     # -- the build ---------------------------------------------------------------------------
 
     def status(self) -> IndexStatus:
+        """The build in use, the pages changed since, and whatever is wrong with either."""
         build = self._build
-        _, hashes = content_digest(self.settings.content_dir)
-        known = build.file_hashes
-        changed = sorted(
-            {s for s, h in hashes.items() if known.get(s) != h} | (set(known) - set(hashes))
-        )
-        size = sum(f.stat().st_size for f in build.folder.iterdir() if f.is_file())
         m = build.manifest
+        problems = []
+        if not build.folder.is_dir():  # pruned while this process still answers from it
+            problems.append(
+                f"build {m.build_id} is no longer on disk (newer builds replaced it); reload "
+                "to answer from the current build (`/kb reload`, or restart)"
+            )
+        elif damage := build_problems(build.folder, m):
+            problems.append(damaged(m.build_id, damage))
+        content = self.settings.content_dir
+        if content.is_dir():
+            _, hashes = content_digest(content)
+            known = build.file_hashes
+            changed = sorted(
+                {s for s, h in hashes.items() if known.get(s) != h} | (set(known) - set(hashes))
+            )
+        else:
+            changed = []
+            problems.append(
+                f"the content folder {content} does not exist; put it back or fix `content_dir`"
+            )
+        try:
+            size = sum(f.stat().st_size for f in build.folder.iterdir() if f.is_file())
+        except OSError:
+            size = 0
         models = tuple((facts.model, facts.dimension) for facts in m.encoders.values())
         return IndexStatus(
             m.build_id, m.created_at, models, m.pages, m.passages, size, str(build.folder),
-            tuple(changed),
+            tuple(changed), tuple(problems),
         )  # fmt: skip
 
     def reload(self) -> Reload:

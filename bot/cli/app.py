@@ -6,6 +6,7 @@ group, so no command catches them itself and none ends in a traceback.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -89,6 +90,34 @@ class State:
         return self._settings
 
 
+class WarningsOnce(logging.Handler):
+    """Retrieval's warnings (a damaged fast-start copy it worked around, say) shown to whoever
+    runs a command, once each, as one line on stderr. `orgbot run` logs them instead."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.shown: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message not in self.shown:
+            self.shown.add(message)
+            say(err_console, ("warning:", "yellow"), " ", message)
+
+
+WARNINGS = WarningsOnce()
+
+
+def show_warnings(on: bool = True) -> None:
+    """Show retrieval's warnings on the terminal from now on (once each), or stop."""
+    logger = logging.getLogger("retrieval")
+    WARNINGS.shown.clear()
+    if on and WARNINGS not in logger.handlers:
+        logger.addHandler(WARNINGS)
+    elif not on:
+        logger.removeHandler(WARNINGS)
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print a one-line error (no traceback) and stop with `code`.
 
@@ -97,6 +126,11 @@ def fail(message: str, code: int = 2) -> NoReturn:
     """
     say(err_console, ("error:", "bold red"), " ", message)
     raise typer.Exit(code)
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """`word` for one, `many` (default: `word` + "s") for any other count."""
+    return word if count == 1 else many or f"{word}s"
 
 
 def state(ctx: typer.Context) -> State:
@@ -135,3 +169,4 @@ def root(
     ] = False,
 ) -> None:
     ctx.obj = State(config)
+    show_warnings()

@@ -49,13 +49,14 @@ def lint_command(
     if as_json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
-        _print_lint(report)
+        _print_lint(report, folder)
     if report.errors or (strict and report.warnings):
         raise typer.Exit(1)
 
 
-def _print_lint(report: LintReport) -> None:
-    for path, findings in groupby(report.findings, key=lambda f: f.path):
+def _print_lint(report: LintReport, folder: Path) -> None:
+    for rel, findings in groupby(report.findings, key=lambda f: f.path):
+        path = shown_path(folder, rel)
         say(console)
         say(console, (path, "bold"))
         for f in findings:
@@ -71,6 +72,16 @@ def _print_lint(report: LintReport) -> None:
     )
     say(console)
     say(console, (counts, colour))
+
+
+def shown_path(folder: Path, rel: str) -> str:
+    """A finding's file as the person who ran the command can open it: relative to the
+    working directory when it lies under it, else as the folder was given."""
+    full = folder / rel if rel != str(folder) else folder
+    try:
+        return full.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return str(full)
 
 
 def count(number: int, noun: str) -> str:

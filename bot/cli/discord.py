@@ -23,7 +23,7 @@ from ..client import OrgBot
 from ..logs import setup_logging
 from ..runtime import point_at, serve, state_of
 from ..settings import Settings
-from .app import app, console, fail, state
+from .app import app, console, fail, show_warnings, state
 
 
 class LogLevel(enum.StrEnum):
@@ -98,10 +98,11 @@ def run(
     settings = state(ctx).settings
     token = read_token(settings, token_file)
     shards = parse_shards(shard_ids, shard_count)
+    show_warnings(on=False)  # the bot's log has them, with everything else
     setup_logging(logging.getLevelName(log_level.value))
     try:
         asyncio.run(serve(settings, token, message_content=message_content, **shards))
-    except (aiohttp.ClientConnectionError, discord.GatewayNotFound, OSError) as exc:
+    except (aiohttp.ClientConnectionError, discord.GatewayNotFound, ConnectionError) as exc:
         fail(f"cannot reach Discord ({exc}); check the network, or [discord] api_base")
     except discord.LoginFailure:
         fail("Discord rejected the token: check DISCORD_TOKEN or the token file")

@@ -51,6 +51,15 @@ def run_build(
             progress.update(task, completed=done, total=total, rate=rate)
 
         report = build_index(settings, encoders, full=full, progress=advance)
+    if report.unchanged:
+        kept = f"({report.pages} pages, {report.passages} passages); kept it"
+        say(to, ("Nothing changed", "green"), f" since build {report.build_id} {kept}. "
+            "Use --full to build again anyway.")  # fmt: skip
+        return report
+    if report.replaced_damage:
+        damage = "; ".join(report.replaced_damage)
+        say(to, ("The previous build was damaged", "yellow"),
+            f" ({damage}); every passage was embedded again.")  # fmt: skip
     say(to, f"Built the index: {report.pages} pages, {report.passages} passages "
         f"({report.embedded} embedded, {report.reused} reused) in {report.seconds:.1f} s "
         f"(build {report.build_id}).")  # fmt: skip
@@ -77,7 +86,10 @@ def build(
 
 @index_app.command("status")
 def status(ctx: typer.Context) -> None:
-    """Show the build in use: id, model, counts, size on disk, pages changed since.
+    """Show the build in use: id, model, counts, size on disk, pages changed since, health.
+
+    Every part of the build is checked (the store's pages by SQLite, the vector files'
+    sizes); a damaged build is reported with the command that replaces it, and exits 1.
 
     Example: orgbot index status
     """
@@ -93,8 +105,13 @@ def status(ctx: typer.Context) -> None:
         ("size on disk", f"{info.size_bytes / 1e6:.1f} MB"),
         ("folder", info.path),
         ("changed since", f"{len(info.changed_pages)} page(s): {changed}" if changed else "none"),
+        ("health", "not ok (below)" if info.problems else "ok"),
     ]
     table = Table(show_header=False, box=None)
     for name, value in rows:
         table.add_row(cell(name), cell(value))
     console.print(table)
+    for problem in info.problems:
+        say(console, ("problem:", "red"), " ", problem)
+    if info.problems:
+        raise typer.Exit(1)

@@ -9,7 +9,7 @@ import typer
 
 from retrieval import load_encoders, load_pages, needs_summary, summarize, write_summary
 
-from .app import console, content_app, fail, state
+from .app import console, content_app, fail, plural, state
 from .output import say
 
 
@@ -27,7 +27,9 @@ def summarize_command(
 
     Sentences are picked from the page body with the embedding model. Without --write
     nothing changes; with it, each page gets `summary:` and `summary_source: extracted`,
-    which cards show as an extracted summary. Review them, then rebuild the index.
+    which cards show as an extracted summary, and no other byte of the page changes. A page
+    that cannot be rewritten that safely is named and left as it was (exit 1). Review the
+    summaries, then rebuild the index.
 
     Example: orgbot content summarize --write
     """
@@ -41,7 +43,7 @@ def summarize_command(
         say(console, "Every page has a written summary; nothing to do.")
         return
     encoders = load_encoders(settings)
-    written = 0
+    written, refused = 0, 0
     for page in todo:
         # A translation's sentences are compared by the encoder that reads its language.
         embedder = encoders.multilingual if page.lang != "en" else None
@@ -53,9 +55,18 @@ def summarize_command(
         say(console, (page.path, "bold"), f" ({proposal.sentences} sentences)")
         say(console, "  ", proposal.summary)
         if write:
-            write_summary(folder / page.path, proposal.summary)
-            written += 1
-    if write:
-        say(console, (f"wrote {written} summaries", "green"), "; run `orgbot index build` next")
-    else:
+            refusal = write_summary(folder / page.path, proposal.summary)
+            if refusal is None:
+                written += 1
+            else:
+                refused += 1
+                say(console, "  ", (f"{page.path}: not written:", "red"), " ", refusal)
+    if not write:
         say(console, "Dry run: add --write to save these summaries.")
+        return
+    say(console, (f"wrote {written} {plural(written, 'summary', 'summaries')}", "green"),
+        "; run `orgbot index build` next" if written else "")  # fmt: skip
+    if refused:
+        say(console, (f"{refused} {plural(refused, 'page')} left as they were", "red"),
+            ": write their summaries by hand")  # fmt: skip
+        raise typer.Exit(1)

@@ -41,8 +41,9 @@ async def show_card(
         return
     base_url = bot.settings.retrieval.base_url
     card = page_card(
-        found.page, lang=lang, fell_back=found.fell_back and lang != "en", base_url=base_url
-    )
+        found.page, lang=lang, fell_back=found.fell_back and lang != "en", base_url=base_url,
+        titles=dict(found.link_titles),
+    )  # fmt: skip
     buttons = card_buttons(found.page, found.related, base_url=base_url)
     await interaction.response.send_message(
         embed=to_embed(card), view=to_view(buttons), ephemeral=not public,

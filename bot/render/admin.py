@@ -54,6 +54,8 @@ def status_embed(
         fields.append(
             {"name": "Changed since this build", "value": shown + "\nRebuild, then `/kb reload`."}
         )
+    if status.problems:
+        fields.insert(0, {"name": "⚠️ Problems", "value": "\n".join(status.problems)})
     if batches:
         fields.append({"name": "Recent batch sizes", "value": ", ".join(map(str, batches[-10:]))})
     return fit_embed(

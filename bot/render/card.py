@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from discord.utils import escape_markdown
@@ -34,21 +34,35 @@ def page_url(base_url: str | None, slug: str) -> str | None:
     return f"{base_url.rstrip('/')}/{slug}" if base_url else None
 
 
-def plain(text: str) -> str:
-    """Wiki text for an embed: `[[slug|label]]` becomes its label, the rest is left as is."""
-    return WIKILINK.sub(
-        lambda m: m.group(2) or m.group(1).rsplit("/", 1)[-1].replace("-", " "), text
-    )
+def plain(text: str, titles: Mapping[str, str] | None = None) -> str:
+    """Wiki text for an embed: `[[slug|label]]` becomes its label, `[[slug]]` the page's
+    title (from `titles`, by slug), or its last segment in words; the rest is left as is."""
+
+    def label(match: re.Match[str]) -> str:
+        target = match.group(1).strip()
+        if match.group(2):
+            return match.group(2)
+        if titles and target in titles:
+            return titles[target]
+        return target.rsplit("/", 1)[-1].replace("-", " ")
+
+    return WIKILINK.sub(label, text)
 
 
 def page_card(
-    page: Page, *, lang: str, fell_back: bool = False, base_url: str | None = None
+    page: Page,
+    *,
+    lang: str,
+    fell_back: bool = False,
+    base_url: str | None = None,
+    titles: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
+    """The card of `page`; `titles` names the pages its text links to (PageLookup's)."""
     description: list[str] = []
     if fell_back:
         description.append("*" + t("fallback", lang, language=language_name(lang)) + "*")
     summary = page.summary or page.lead
-    description.append(clip(plain(summary), SUMMARY_LIMIT))
+    description.append(clip(plain(summary, titles), SUMMARY_LIMIT))
     if page.summary and page.summary_source == "extracted":
         description.append("*" + t("summary_extracted", lang) + "*")
     fields = [
@@ -56,11 +70,13 @@ def page_card(
         {"name": "Kind", "value": page.kind, "inline": True},
     ]
     if page.kind == "case-study":
-        fields += case_fields(page)
+        fields += case_fields(page, titles)
     for names in (USE_IT_FOR, EXAMPLES):
         section = next((s for s in page.sections if s.heading.casefold() in names), None)
         if section is not None and section.text.strip():
-            fields.append({"name": escape_markdown(section.heading), "value": plain(section.text)})
+            fields.append(
+                {"name": escape_markdown(section.heading), "value": plain(section.text, titles)}
+            )
     if page.sources:
         lines = [
             f"• `{source.grounding}` {escape_markdown(source.id)}"
@@ -85,7 +101,7 @@ def page_card(
     return fit_embed(embed)
 
 
-def case_fields(page: Page) -> list[dict[str, Any]]:
+def case_fields(page: Page, titles: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     where = ", ".join(part for part in (page.country, page.region) if part)
     when = str(page.years) if page.years else ""
     fields = []
@@ -98,7 +114,7 @@ def case_fields(page: Page) -> list[dict[str, Any]]:
             }
         )
     if page.outcome:
-        fields.append({"name": "Outcome", "value": plain(page.outcome)})
+        fields.append({"name": "Outcome", "value": plain(page.outcome, titles)})
     return fields
 
 

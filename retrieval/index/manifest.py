@@ -92,6 +92,8 @@ def current_build(root: Path) -> tuple[Path, Manifest] | None:
     pointer = root / CURRENT
     if not pointer.exists():
         return None
+    if pointer.is_dir():
+        raise IndexNotReady(pointer_is_a_folder(pointer))
     try:
         build_id = pointer.read_text(encoding="utf-8").strip()
     except (UnicodeDecodeError, OSError) as exc:
@@ -100,6 +102,13 @@ def current_build(root: Path) -> tuple[Path, Manifest] | None:
     if not build_id or "/" in build_id or not folder.is_dir():
         raise IndexNotReady(f"{pointer} names build {build_id!r}, which is missing; {REBUILD}")
     return folder, Manifest.read(folder)
+
+
+def pointer_is_a_folder(pointer: Path) -> str:
+    return (
+        f"{pointer} is a folder, but it must be the file that names the current build; "
+        f"remove it (`rm -r {pointer}`), then run `orgbot index build`"
+    )
 
 
 def check_compatible(manifest: Manifest, encoders: Mapping[str, _ModelFacts]) -> None:

@@ -17,6 +17,7 @@ import numpy as np
 
 from retrieval.embedding import Embedder, Encoders
 from retrieval.index import store, vectors
+from retrieval.index.health import damaged, first_line
 from retrieval.index.manifest import IndexNotReady, Manifest, check_compatible
 from retrieval.models import Page
 from retrieval.wiki.language import content_terms, words
@@ -39,10 +40,7 @@ class LoadedBuild:
             self.passages = store.read_passages(self._conn, dimensions)
             pages = store.read_pages(self._conn)
         except (RuntimeError, sqlite3.Error, ValueError, KeyError) as exc:
-            raise IndexNotReady(
-                f"build {manifest.build_id} is damaged ({exc}); "
-                "run `orgbot index build --full` to make a new one"
-            ) from None
+            raise IndexNotReady(damaged(manifest.build_id, [first_line(exc)])) from None
         for role, index in self.indexes.items():
             if index.ntotal != len(self.passages):
                 raise IndexNotReady(
@@ -117,12 +115,18 @@ class LoadedBuild:
         if not terms:
             return []
         query = " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? "
-                "ORDER BY bm25(passages_fts, 4.0, 2.0, 1.0) LIMIT ?",
-                (query, k),
-            ).fetchall()
+        try:
+            with self._lock:
+                rows = self._conn.execute(
+                    "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? "
+                    "ORDER BY bm25(passages_fts, 4.0, 2.0, 1.0) LIMIT ?",
+                    (query, k),
+                ).fetchall()
+        except sqlite3.DatabaseError as exc:
+            # A damaged page of the store is found only by the query that reads it.
+            raise IndexNotReady(
+                damaged(self.manifest.build_id, [f"store.sqlite3: {first_line(exc)}"])
+            ) from None
         return [int(row[0]) for row in rows]
 
     def dense(self, role: str, query: np.ndarray, k: int) -> list[int]:

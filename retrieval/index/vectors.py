@@ -47,7 +47,14 @@ def single_query_threads() -> None:
 
 
 def save(index: faiss.Index, path: Path) -> None:
-    faiss.write_index(index, str(path))
+    """Write the index; a failed write (say, a full disk) is an OSError, as for any file."""
+    try:
+        faiss.write_index(index, str(path))
+    except RuntimeError as exc:
+        # faiss reports a short fwrite as "write error in PATH: N != M (strerror)".
+        lines = str(exc).strip().splitlines() or ["write failed"]
+        reason = next((line for line in lines if "error" in line.casefold()), lines[0])
+        raise OSError(f"faiss could not write {path.name}: {reason.strip()}") from None
 
 
 def load(path: Path) -> faiss.Index:

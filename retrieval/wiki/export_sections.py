@@ -32,6 +32,8 @@ SOURCE = re.compile(
 class PageParts:
     """The page being assembled: front matter values and Markdown sections in order."""
 
+    # Slugs of the pages already in the folder the export is imported into.
+    known: frozenset[str] = frozenset()
     summary: str = ""
     related: list[str] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
@@ -41,6 +43,13 @@ class PageParts:
     def add_related(self, slug: str) -> None:
         if slug not in self.related:
             self.related.append(slug)
+
+    def existing(self, slug: str) -> str | None:
+        """The one known page whose slug ends in `slug` (`case-studies/x` for `x`), if any."""
+        if slug in self.known or "/" in slug:
+            return None
+        matches = [known for known in self.known if known.endswith(f"/{slug}")]
+        return matches[0] if len(matches) == 1 else None
 
 
 def choose_summary(export: Export, blocks: list[Block], header: Line | None) -> str:
@@ -149,6 +158,15 @@ def slug_list(export: Export, block: Block, parts: PageParts, *, links: bool) ->
                 f"`{slug}` is one of the page's sources; related as `sources/{slug}`",
             )
             slug = f"sources/{slug}"
+        existing = parts.existing(slug)
+        if existing is not None:
+            export.note(
+                line.number,
+                "info",
+                "existing-page",
+                f"`{slug}` written as `{existing}`, the page of that name in the folder",
+            )
+            slug = existing
         parts.add_related(slug)
         if links:
             kept.append(f"- [[{slug}]]")

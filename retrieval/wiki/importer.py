@@ -7,8 +7,6 @@ line either lands in the page or is named in a decision with its line number.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +16,10 @@ import yaml
 
 from retrieval.models import KINDS, LANGUAGES, PILLARS, STATUSES, TIERS
 from retrieval.wiki import export_sections as handle
-from retrieval.wiki.export_format import Block, Decision, Export, Level, Line, parse_export
+from retrieval.wiki.export_format import Block, Decision, Export, Line, parse_export
+from retrieval.wiki.export_names import SLUG, choose_slug, title_from_lead, title_from_slug
+from retrieval.wiki.loader import page_files
 
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*")
 DEFAULT_KIND = "method"
 _CHOICES = {"kind": KINDS, "status": STATUSES, "tier": TIERS, "lang": LANGUAGES}
 _TEXT_FIELDS = ("region", "country", "outcome")
@@ -68,6 +67,7 @@ def import_exports(
 ) -> list[ImportReport]:
     """Convert each export file into `out/<slug>.md`; existing pages are kept unless `force`."""
     reports = []
+    known = [p.relative_to(out).as_posix().removesuffix(".md") for p in page_files(out)]
     for source in sources:
         try:
             data = source.read_bytes()
@@ -79,7 +79,7 @@ def import_exports(
         if text is None:
             reports.append(ImportReport(str(source), None, False, (problem,) if problem else ()))
             continue
-        converted = convert_export(text, source.stem)
+        converted = convert_export(text, source.stem, known)
         decisions = ((problem,) if problem else ()) + converted.decisions
         target = out / f"{converted.slug}.md"
         if target.exists() and not force:
@@ -112,15 +112,18 @@ def decode_export(data: bytes) -> tuple[str | None, Decision | None]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), decision
 
 
-def convert_export(text: str, name: str) -> Converted:
-    """Our Markdown page for one export's text; `name` is its file name without extension."""
+def convert_export(text: str, name: str, known: Iterable[str] = ()) -> Converted:
+    """Our Markdown page for one export's text; `name` is its file name without extension,
+    `known` the slugs of the pages already in the folder it is imported into."""
     export = parse_export(text)
     meta = _header_fields(export)
-    slug = _choose_slug(export, name, meta)
     if "title" not in meta:
-        meta["title"] = _title_from(slug)
+        title_from_lead(export, meta)
+    slug = choose_slug(export, name, meta)
+    if "title" not in meta:
+        meta["title"] = title_from_slug(slug)
         export.note(0, "info", "title", f"no `title:` header; title {meta['title']!r} from slug")
-    parts = handle.PageParts()
+    parts = handle.PageParts(known=frozenset(known))
     summary_blocks = [b for b in export.blocks if b.heading == "Summary"]
     meta["summary"] = handle.choose_summary(export, summary_blocks, export.headers.get("summary"))
     bodies = _section_bodies(export, parts)
@@ -173,36 +176,6 @@ def _header_fields(export: Export) -> dict[str, Any]:
         meta["kind"] = DEFAULT_KIND
         export.note(0, "info", "kind", f"no usable `kind:` header; kind set to `{DEFAULT_KIND}`")
     return meta
-
-
-def _choose_slug(export: Export, name: str, meta: dict[str, Any]) -> str:
-    header = export.headers.get("slug")
-    if header is not None and SLUG.fullmatch(header.text.strip()):
-        slug = header.text.strip()
-    else:
-        if header is not None:
-            export.keep_unsorted(
-                Line(header.number, f"slug: {header.text}"),
-                "`slug` header is not lowercase-kebab; file name used",
-            )
-        slug = slugify_name(name)
-        level: Level = "info" if slug == name else "warning"
-        export.note(0, level, "slug", f"slug `{slug}` taken from the file name `{name}`")
-    lang = meta.get("lang", "en")
-    if meta.get("translation_of") and lang != "en" and not slug.startswith(f"{lang}/"):
-        slug = f"{lang}/{slug}"  # translations live under their language folder
-        export.note(0, "info", "translation", f"translation written under `{lang}/`")
-    return slug
-
-
-def slugify_name(name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.casefold()).strip("-") or "imported-page"
-
-
-def _title_from(slug: str) -> str:
-    words = slug.rsplit("/", 1)[-1].replace("-", " ")
-    return words[:1].upper() + words[1:]
 
 
 def _section_bodies(export: Export, parts: handle.PageParts) -> list[tuple[str, list[str]]]:
@@ -259,10 +232,23 @@ def _ordered(meta: dict[str, Any]) -> dict[str, Any]:
     return {key: meta[key] for key in _ORDER if key in meta}
 
 
+class _FrontMatterDumper(yaml.SafeDumper):
+    """Short lists inline (`tags: [a, b]`), but always one field per line: left to itself,
+    YAML writes a mapping of scalars alone as one `{title: ..., kind: ...}` line."""
+
+    def represent(self, data: Any) -> None:
+        node = self.represent_data(data)
+        if isinstance(node, yaml.MappingNode):
+            node.flow_style = False
+        self.serialize(node)
+        self.represented_objects, self.object_keeper, self.alias_key = {}, [], None
+
+
 def _render(meta: dict[str, Any], bodies: list[tuple[str, list[str]]]) -> str:
-    front = yaml.safe_dump(
-        meta, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100
-    )
+    front = yaml.dump(
+        meta, Dumper=_FrontMatterDumper, sort_keys=False, allow_unicode=True,
+        default_flow_style=None, width=100,
+    )  # fmt: skip
     parts = [f"---\n{front}---\n"]
     for heading, lines in bodies:
         text = "\n".join(lines).strip("\n")

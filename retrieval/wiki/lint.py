@@ -13,9 +13,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from rapidfuzz import fuzz, process
+
 from retrieval.models import Finding, Page
 from retrieval.wiki.loader import load_pages, page_files, slugify
 from retrieval.wiki.page_checks import check_page, field_line
+
+# How alike (0-100) a broken link's last segment and a slug's must be to suggest the slug:
+# `rent-strikes` for `rent-strike`, never `strikes` for `sit-ins`.
+SLUG_LIKENESS = 85
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,13 @@ class FolderChecks:
             self.folded[slug.casefold()].append(slug)
             self.by_basename[slug.rsplit("/", 1)[-1].casefold()].append(slug)
         self.by_slug = {page.slug: page for page in self.pages}
+        # What a link may have been meant to say: slugs, titles and aliases as a reader types
+        # them, and each slug's last segment for typos.
+        self.names: dict[str, str] = {}
+        for page in sorted(self.pages, key=lambda p: p.translation_of is not None):
+            for name in (page.slug, page.slug.rsplit("/", 1)[-1], page.title, *page.aliases):
+                self.names.setdefault(name_key(name), page.slug)  # originals first
+        self.basenames = {slug: name_key(slug.rsplit("/", 1)[-1]) for slug in sorted(self.slugs)}
         self.anchors = {page.slug: {s.anchor for s in page.sections} for page in self.pages}
 
     def run(self) -> Iterator[Finding]:
@@ -135,9 +148,24 @@ class FolderChecks:
                 f"write `{close[0]}`",
             )  # fmt: skip
             return
-        guesses = self.by_basename.get(target.rsplit("/", 1)[-1].casefold(), [])
-        hint = f"did you mean `{guesses[0]}`?" if guesses else "create the page or fix the slug"
+        guess = self.likely_slug(target)
+        hint = f"did you mean `{guess}`?" if guess else "create the page or fix the slug"
         yield Finding("error", page.path, line, rule, f"`{target}` points to no page", hint)
+
+    def likely_slug(self, target: str) -> str | None:
+        """The page a broken link most likely means: one with the same last segment, a
+        title or alias written as the link, or a slug a typo away."""
+        same = self.by_basename.get(target.rsplit("/", 1)[-1].casefold())
+        if same:
+            return same[0]
+        named = self.names.get(name_key(target))
+        if named:
+            return named
+        last = name_key(target.rsplit("/", 1)[-1])
+        best = process.extractOne(
+            last, self.basenames, scorer=fuzz.ratio, score_cutoff=SLUG_LIKENESS
+        )
+        return best[2] if best else None
 
     def related(self, page: Page) -> Iterator[Finding]:
         for index, target in enumerate(page.related):

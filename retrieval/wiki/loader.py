@@ -7,28 +7,23 @@ directory, never raises on bad content, and reports every problem of every file 
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from retrieval.models import LANGUAGES, Finding, Link, Page, Section, SourceRef, Verified, Years
+from retrieval.wiki.front_matter import read_yaml, split_front_matter
 from retrieval.wiki.schema import KNOWN_FIELDS, FrontMatter, validation_problems
 
-# A front-matter fence: a line of three or more dashes. We split on it ourselves rather than
-# with python-frontmatter, whose fence pattern also swallows the blank lines after it and so
-# shifts every line number a finding reports.
-_FENCE_LINE = re.compile(r"-{3,}[ \t]*")
 _HEADING = re.compile(r"^##\s+(?P<text>.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 WIKILINK = re.compile(
     r"\[\[(?P<target>[^\]\|#\n]*)(?:#(?P<anchor>[^\]\|\n]*))?(?:\|(?P<label>[^\]\n]*))?\]\]"
 )
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -37,6 +32,9 @@ class LoadResult:
 
     pages: tuple[Page, ...]
     findings: tuple[Finding, ...]
+    # sha256 of the bytes each file was read from, by slug: the build records exactly what
+    # it read, even if a file changes or the folder goes while it runs.
+    file_hashes: tuple[tuple[str, str], ...] = ()
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -55,7 +53,11 @@ def slugify(text: str) -> str:
 def page_files(folder: Path) -> list[Path]:
     """The Markdown files of a content folder; `_drafts` and dotfiles are not pages."""
     files = []
-    for path in sorted(folder.rglob("*.md")):
+    try:
+        found = sorted(folder.rglob("*.md"))
+    except OSError:  # the folder went while it was walked: as good as no pages
+        return []
+    for path in found:
         parts = path.relative_to(folder).parts
         if any(part.startswith((".", "_")) for part in parts) or path.name == "README.md":
             continue
@@ -78,6 +80,7 @@ def load_pages(folder: Path | str) -> LoadResult:
         return LoadResult((), (missing,))
     pages: list[Page] = []
     findings: list[Finding] = []
+    hashes: list[tuple[str, str]] = []
     for path in page_files(root):
         rel = path.relative_to(root).as_posix()
         try:
@@ -88,11 +91,12 @@ def load_pages(folder: Path | str) -> LoadResult:
                         "check the file's permissions")
             )  # fmt: skip
             continue
+        hashes.append((rel.removesuffix(".md"), hashlib.sha256(data).hexdigest()))
         page, problems = parse_page(data, rel)
         findings.extend(problems)
         if page is not None:
             pages.append(page)
-    return LoadResult(tuple(group_translations(pages)), tuple(findings))
+    return LoadResult(tuple(group_translations(pages)), tuple(findings), tuple(hashes))
 
 
 def group_translations(pages: Iterable[Page]) -> list[Page]:
@@ -204,99 +208,10 @@ def parse_page(data: bytes, rel: str) -> tuple[Page | None, list[Finding]]:
     return page, findings
 
 
-def split_front_matter(text: str) -> tuple[str, str, int] | None:
-    """(front matter, body, first body line), or None when the text has no opening fence.
-
-    The front matter is returned with the opening fence's line break in front, so a YAML
-    line number plus one is the file line. An unclosed block gives a body line of 0.
-    """
-    first, newline, rest = text.partition("\n")
-    if not _FENCE_LINE.fullmatch(first):
-        return None
-    lines = rest.split("\n")
-    for index, line in enumerate(lines):
-        if _FENCE_LINE.fullmatch(line):
-            fm_text = newline + "\n".join(lines[:index])
-            return fm_text, "\n".join(lines[index + 1 :]), index + 3
-    return "", "", 0
-
-
 def path_language(rel: str) -> str | None:
     """`de` for `de/one-to-ones.md`: a top folder named for a language holds translations."""
     first, _, rest = rel.partition("/")
     return first if rest and first in LANGUAGES else None
-
-
-def read_yaml(
-    fm_text: str, rel: str
-) -> tuple[dict[str, Any] | None, dict[str, int], list[Finding]]:
-    """Front matter as a mapping plus the file line of each top-level key."""
-    loader = _YAML_LOADER(fm_text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as exc:
-        line = _error_line(exc, fm_text)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, {}, [
-            Finding("error", rel, line, "yaml", f"front matter is not valid YAML: {problem}",
-                    "check indentation and quote values that contain `:` or start with `[`")
-        ]  # fmt: skip
-    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
-        # PyYAML builds dates and numbers itself: `date: 2026-02-30` raises a plain ValueError.
-        return None, {}, [
-            Finding("error", rel, _value_line(fm_text), "yaml",
-                    f"front matter has a value YAML cannot read: {exc}",
-                    "check dates are real (YYYY-MM-DD) or quote the value to keep it as text")
-        ]  # fmt: skip
-    finally:
-        loader.dispose()
-    if not isinstance(data, dict):
-        shape = "empty" if data is None else f"a {type(data).__name__}"
-        return None, {}, [
-            Finding("error", rel, 2, "front-matter-shape",
-                    f"front matter must be a mapping of `key: value` lines, but it is {shape}",
-                    "write fields as `title: ...` and `kind: ...`, one per line, not as a list")
-        ]  # fmt: skip
-    lines: dict[str, int] = {}
-    findings: list[Finding] = []
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            if key in lines:
-                # YAML keeps the last value without a word; the first is easy to miss.
-                findings.append(
-                    Finding("warning", rel, key_node.start_mark.line + 1, "duplicate-field",
-                            f"`{key}` is set twice (also on line {lines[key]}); the last one wins",
-                            "keep one of the two lines")
-                )  # fmt: skip
-            lines[key] = key_node.start_mark.line + 1
-            if isinstance(value_node, yaml.SequenceNode):
-                for i, item in enumerate(value_node.value):
-                    lines[f"{key}.{i}"] = item.start_mark.line + 1
-    return data, lines, findings
-
-
-def _value_line(fm_text: str) -> int:
-    """Best line for a value error PyYAML reports without a position: the first date-like line."""
-    for number, line in enumerate(fm_text.split("\n"), start=1):
-        if re.search(r"\d{4}-\d{1,2}-\d{1,2}", line):
-            return number
-    return 2
-
-
-def _error_line(exc: yaml.YAMLError, fm_text: str) -> int:
-    """The file line of a YAML error; an error found only at the end of the block (say, an
-    unclosed bracket) is reported where the broken construct starts."""
-    filled = [i for i, text in enumerate(fm_text.split("\n")) if text.strip()]
-    last = filled[-1] if filled else 0
-    problem = getattr(exc, "problem_mark", None)
-    context = getattr(exc, "context_mark", None)
-    if problem is not None and problem.line <= last:
-        return int(problem.line) + 1
-    if context is not None:
-        return int(context.line) + 1
-    return last + 1
 
 
 def _line_for(loc: list[str], lines: dict[str, int]) -> int:

@@ -137,9 +137,10 @@ def validation_problems(error: ValidationError) -> list[tuple[list[str], str, st
         leaf = next((p for p in reversed(loc) if not p.isdigit()), key)
         where = ".".join(loc) or key
         got = item.get("input")
-        shown = f" (got {got!r})" if _is_scalar(got) and item["type"] != "missing" else ""
         text = item["msg"].removeprefix("Value error, ").rstrip(".")
-        shown = "" if repr(got) in text else shown
+        # Only a short scalar is shown (and only then turned into text): a list can be large.
+        shown = f" (got {got!r})" if _is_scalar(got) and item["type"] != "missing" else ""
+        shown = "" if shown and repr(got) in text else shown
         message = f"`{where}`: {text}{shown}"
         if item["type"] == "missing":
             message = f"required field `{where}` is missing"

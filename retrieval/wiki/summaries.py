@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
-import yaml
 
 from retrieval.embedding.base import Embedder
 from retrieval.models import Page
+from retrieval.wiki.summary_writer import write_summary as write_summary
 from retrieval.wiki.text import plain_text, sentences
 
 PLACEHOLDER = re.compile(r"\bTBD\b|\bTODO\b|\[TRUNC\]|^\s*$", re.IGNORECASE)
@@ -71,30 +70,3 @@ def summarize(page: Page, embedder: Embedder, most: int = 4) -> Proposal | None:
         words += length
     text = " ".join(pool[i] for i in sorted(chosen))
     return Proposal(page, text, len(chosen))
-
-
-def write_summary(path: Path, summary: str) -> None:
-    """Put the summary into the file's front matter, leaving every other line as it was."""
-    text = path.read_text(encoding="utf-8")
-    lines = text.split("\n")
-    end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
-    front = _drop_keys(lines[1:end], {"summary", "summary_source"})
-    block = yaml.safe_dump(
-        {"summary": summary, "summary_source": "extracted"},
-        allow_unicode=True, sort_keys=False, width=92,
-    ).rstrip("\n").split("\n")  # fmt: skip
-    title_at = next((i + 1 for i, line in enumerate(front) if line.startswith("kind:")), len(front))
-    front[title_at:title_at] = block
-    path.write_text("\n".join([lines[0], *front, *lines[end:]]), encoding="utf-8")
-
-
-def _drop_keys(front: list[str], keys: set[str]) -> list[str]:
-    """Front-matter lines without the given top-level keys and their continuation lines."""
-    kept: list[str] = []
-    dropping = False
-    for line in front:
-        if line and not line[0].isspace():
-            dropping = line.split(":", 1)[0].strip() in keys
-        if not dropping:
-            kept.append(line)
-    return kept

@@ -1,6 +1,14 @@
-"""The knowledge base's page calls: lookup by slug and language, completion, related pages."""
+"""The knowledge base's page calls: lookup by slug and language, completion, related pages;
+and what it says about its build."""
 
 from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import pytest
+
+from retrieval import IndexNotReady, KnowledgeBase, Question, build_index
 
 
 def test_page_lookup_complete_and_related(kb) -> None:
@@ -18,3 +26,57 @@ def test_page_lookup_complete_and_related(kb) -> None:
     assert all(not r.slug.startswith("de/") for r in kb.complete("Hausbesuche"))
     assert [r.slug for r in kb.related("house-visits")] == ["rent-pledges"]
     assert kb.suggest("rent pledgs")[0].slug == "rent-pledges"
+
+
+def damage_the_search_table(kb) -> None:
+    store = kb.build.folder / "store.sqlite3"
+    with sqlite3.connect(store) as conn:
+        (root,) = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'passages_fts_data'"
+        ).fetchone()
+        (size,) = conn.execute("PRAGMA page_size").fetchone()
+    conn.close()
+    with store.open("r+b") as handle:
+        handle.seek((root - 1) * size)
+        handle.write(b"\xff" * size)
+
+
+def test_status_finds_a_damaged_store_and_ask_says_how_to_rebuild(kb) -> None:
+    assert kb.status().problems == ()
+    damage_the_search_table(kb)
+    (problem,) = kb.status().problems
+    assert "store.sqlite3 is damaged" in problem and "orgbot index build --full" in problem
+    with pytest.raises(IndexNotReady, match=r"is damaged.*orgbot index build --full"):
+        kb.ask(Question("rent pledge withhold rent"))
+
+
+def test_status_says_when_the_content_folder_is_gone(kb, settings) -> None:
+    shutil.rmtree(settings.content_dir)
+    status = kb.status()
+    assert status.changed_pages == ()
+    assert status.problems == (
+        f"the content folder {settings.content_dir} does not exist; put it back or fix "
+        "`content_dir`",
+    )
+
+
+def test_a_lookup_carries_the_titles_of_the_pages_the_page_links_to(settings, embedder) -> None:
+    (settings.content_dir / "phone-trees.md").write_text(
+        "---\ntitle: Phone trees\nkind: method\nsummary: Like [[house-visits]], but by phone."
+        "\n---\n## Use it for\nReaching [[case-studies/tenant-strike|strikers]] and "
+        "[[no-such-page]] fast.\n"
+    )
+    build_index(settings, embedder)
+    kb = KnowledgeBase.open(settings, embedder)
+    assert dict(kb.lookup("phone-trees").link_titles) == {
+        "house-visits": "House visits",
+        "case-studies/tenant-strike": "The tenant strike",
+    }
+    # In the asker's language when the linked page is translated.
+    assert dict(kb.lookup("phone-trees", lang="de").link_titles)["house-visits"] == "Hausbesuche"
+
+
+def test_status_of_a_build_pruned_from_under_a_running_process_says_reload(kb) -> None:
+    shutil.rmtree(kb.build.folder)
+    (problem,) = kb.status().problems
+    assert "no longer on disk" in problem and "/kb reload" in problem

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from tests.paths import FIXTURES
+from tests.paths import FIXTURES, REPO
 
 runner = CliRunner()
 
@@ -39,6 +42,25 @@ def test_lint_errors_exit_one_and_show_file_line_rule_and_hint(tmp_path: Path) -
     assert "latin1.md:2 error [encoding] not valid UTF-8 (byte 0xe9)" in out
     assert "fix: save the file as UTF-8" in out
     assert "11 pages: 8 errors" in out
+
+
+def test_lint_paths_are_relative_to_where_it_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "wiki" / "de").mkdir(parents=True)
+    (tmp_path / "wiki" / "de" / "p.md").write_text("---\ntitle: P\nkind: bogus\n---\n")
+    monkeypatch.chdir(tmp_path)
+    code, out = run("content", "lint", "wiki")
+    assert code == 1 and "\nwiki/de/p.md\n  wiki/de/p.md:3 error [invalid-kind]" in out
+    monkeypatch.chdir(tmp_path / "wiki" / "de")
+    code, out = run("content", "lint", str(tmp_path / "wiki"))
+    assert "\n  p.md:3 error [invalid-kind]" in out  # under the working directory: relative
+
+
+def test_lint_counts_are_singular_for_one(tmp_path: Path) -> None:
+    (tmp_path / "s.md").write_text("---\ntitle: S\nkind: source\nsummary: S.\n---\nTODO\n")
+    code, out = run("content", "lint", str(tmp_path))
+    assert code == 0 and "1 page: 0 errors, 1 warning\n" in out
 
 
 def test_lint_json_is_one_object(tmp_path: Path) -> None:
@@ -75,6 +97,44 @@ def test_import_json_and_bad_files(tmp_path: Path) -> None:
     assert data["imports"][1]["decisions"][0]["action"] == "binary"
 
 
+# The real command line in a child process whose memory is capped at 2 GB, so a page that
+# would expand without bound fails the test instead of eating the machine.
+CLI_CHILD = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+from tests import fakeembedder
+fakeembedder.register()
+from bot.cli import main
+main()
+"""
+
+
+def run_child(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", CLI_CHILD, *args], capture_output=True, text=True, timeout=90,
+        cwd=cwd, env={"PYTHONPATH": str(REPO), "COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("command", [["content", "lint"], ["index", "build"]])
+def test_an_alias_bomb_page_never_blocks_a_maintainer_tool(
+    tmp_path: Path, command: list[str]
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "wiki", content)
+    shutil.copy(FIXTURES / "hostile" / "alias-bomb.md", content / "alias-bomb.md")
+    (tmp_path / "orgbot.toml").write_text(
+        'content_dir = "content"\nvar_dir = "var"\n[model]\nname = "fake"\n'
+        '[multilingual]\nname = ""\n'
+    )
+    started = time.monotonic()
+    done = run_child("--config", "orgbot.toml", *command, cwd=tmp_path)
+    assert time.monotonic() - started < 60
+    output = done.stdout + done.stderr
+    assert "Traceback" not in output and "alias-bomb.md:9" in output, output[-2000:]
+    assert "front-matter-size" in output and done.returncode in (1, 2)
+
+
 @pytest.mark.parametrize(
     ("args", "phrase"),
     [
@@ -98,7 +158,9 @@ def test_lint_prints_each_finding_whole_on_one_line_when_piped() -> None:
     result = runner.invoke(app, ["content", "lint", str(folder)], env={"COLUMNS": None})
     lines = result.output.splitlines()
     for finding in json.loads(run("content", "lint", str(folder), "--json")[1])["findings"]:
-        where = f"{finding['path']}:{finding['line']} {finding['severity']} [{finding['rule']}]"
+        # Paths as the person who ran it can open them: relative to the working directory.
+        path = (folder / finding["path"]).relative_to(Path.cwd()).as_posix()
+        where = f"{path}:{finding['line']} {finding['severity']} [{finding['rule']}]"
         assert f"  {where} {finding['message']}" in lines, where
         if finding["hint"]:
             assert f"      fix: {finding['hint']}" in lines, where

@@ -1,4 +1,4 @@
-"""`orgbot index build` and `orgbot index status` print paths and names as written."""
+"""`orgbot index build` and `orgbot index status` as a maintainer runs them."""
 
 from __future__ import annotations
 
@@ -11,6 +11,15 @@ from bot.cli import app
 runner = CliRunner()
 
 
+def run(config: Path, *args: str):
+    return runner.invoke(app, ["--config", str(config), *args], env={"COLUMNS": "200"})
+
+
+def builds(config: Path) -> list[str]:
+    index = config.parent / "var" / "index"
+    return sorted(p.name for p in index.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
 def test_status_prints_a_folder_with_brackets_as_written(config: Path) -> None:
     config.write_text(config.read_text().replace('var_dir = "var"', 'var_dir = "v[/red]ar"'))
     built = runner.invoke(app, ["--config", str(config), "index", "build"])
@@ -21,3 +30,18 @@ def test_status_prints_a_folder_with_brackets_as_written(config: Path) -> None:
     )
     assert status.exit_code == 0, status.output
     assert "v[/red]ar" in status.output
+
+
+def test_a_build_with_nothing_changed_says_so_and_keeps_the_build(config: Path) -> None:
+    assert run(config, "index", "build").exit_code == 0
+    (first,) = builds(config)
+    again = run(config, "index", "build")
+    assert again.exit_code == 0, again.output
+    assert f"Nothing changed since build {first}" in again.output and "--full" in again.output
+    assert builds(config) == [first]
+
+
+def test_status_of_a_whole_build_says_ok(config: Path) -> None:
+    run(config, "index", "build")
+    status = run(config, "index", "status")
+    assert status.exit_code == 0 and "health" in status.output and "ok" in status.output

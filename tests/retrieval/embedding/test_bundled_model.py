@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
@@ -70,3 +71,45 @@ def test_runtime_choice(onnx_model, bundled_var, tmp_path: Path) -> None:
 
 def onnx_model_folder(var_dir: Path) -> Path:
     return export_folder(var_dir, "all-MiniLM-L6-v2", BUNDLED_SHA256)
+
+
+def damaged_export(bundled_var: Path, var: Path, damage: str) -> Path:
+    """A copy of the ONNX export under `var`, damaged as a crash or a bad disk leaves it."""
+    folder = export_folder(var, "all-MiniLM-L6-v2", BUNDLED_SHA256)
+    shutil.copytree(onnx_model_folder(bundled_var), folder)
+    if damage == "truncated-model":
+        data = (folder / "model.onnx").read_bytes()
+        (folder / "model.onnx").write_bytes(data[: len(data) // 3])
+    elif damage == "garbage-model":
+        (folder / "model.onnx").write_bytes(b"\x08\x07garbage" * 1000)
+    elif damage == "broken-info":
+        (folder / EXPORT_INFO).write_text('{"source_sha256": "53aa5117')
+    else:  # an export that stopped before writing model.onnx
+        (folder / "model.onnx").unlink()
+    return folder
+
+
+@pytest.mark.parametrize(
+    "damage", ["truncated-model", "garbage-model", "broken-info", "no-model-file"]
+)
+def test_a_damaged_onnx_export_falls_back_to_sentence_transformers_and_says_so(
+    onnx_model, bundled_var: Path, tmp_path: Path, damage: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = damaged_export(bundled_var, tmp_path, damage)
+    with caplog.at_level(logging.WARNING, logger="retrieval"):
+        embedder = load_embedder(ModelSettings(), tmp_path)
+    assert isinstance(embedder, SentenceTransformerEmbedder)
+    (warning,) = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert str(folder) in warning and "sentence-transformers" in warning
+    assert "orgbot model export" in warning
+    assert embedder.embed(["a rent strike"]).shape == (1, 384)
+    with pytest.raises(ModelError, match=r"ONNX export .* (damaged|cannot be loaded)"):
+        load_embedder(ModelSettings(runtime="onnx"), tmp_path)
+
+
+def test_a_model_folder_with_garbage_weights_is_one_clear_error(tmp_path: Path) -> None:
+    folder = tmp_path / "model"
+    shutil.copytree(bundled_model_folder(), folder)
+    (folder / "model.safetensors").write_bytes(b"\x00garbage, not weights" * 512)
+    with pytest.raises(ModelError, match=r"cannot load the model in .*damaged.*\[model\] name"):
+        load_embedder(ModelSettings(name=str(folder), runtime="torch"), tmp_path / "var")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from pathlib import Path
@@ -146,3 +147,47 @@ def test_build_after_a_dangling_pointer_starts_fresh(settings, embedder) -> None
     (settings.index_dir / CURRENT).write_text("gone\n")
     report = build_index(settings, embedder)
     assert report.embedded == report.passages  # nothing to reuse, but no crash
+
+
+def test_a_build_with_nothing_changed_keeps_the_current_build(settings, embedder) -> None:
+    first = build_index(settings, embedder)
+    again = build_index(settings, embedder)
+    assert again.unchanged and again.build_id == first.build_id and again.embedded == 0
+    folders = [p for p in settings.index_dir.iterdir() if p.is_dir() and p.name[0] != "."]
+    assert [p.name for p in folders] == [first.build_id]
+    assert build_index(settings, FakeEmbedder(dimension=128)).build_id != first.build_id
+    assert not build_index(settings, embedder, full=True).unchanged
+
+
+def test_a_damaged_build_is_replaced_whole_even_when_nothing_changed(settings, embedder) -> None:
+    first = build_index(settings, embedder)
+    faiss_file = settings.index_dir / first.build_id / "index.faiss"
+    faiss_file.write_bytes(faiss_file.read_bytes()[:100])
+    report = build_index(settings, embedder)
+    assert not report.unchanged and report.build_id != first.build_id
+    assert report.embedded == report.passages  # nothing reused from a damaged build
+    assert report.replaced_damage and "index.faiss is cut short" in report.replaced_damage[0]
+    assert KnowledgeBase.open(settings, embedder).ask(Question("rent pledge")).answered
+
+
+def test_a_failed_write_is_an_os_error_that_says_what_to_do(settings, embedder, monkeypatch):
+    good = build_index(settings, embedder)
+
+    def no_space(index, path):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(vectors, "save", no_space)
+    with pytest.raises(BuildError, match=r"No space left on device\); free some space") as error:
+        build_index(settings, embedder, full=True)
+    assert isinstance(error.value, OSError)
+    assert f"The current build {good.build_id} keeps answering." in str(error.value)
+
+
+def test_a_pointer_that_is_a_folder_is_refused_before_anything_is_embedded(
+    settings, embedder
+) -> None:
+    (settings.index_dir / CURRENT).mkdir(parents=True)
+    with pytest.raises(BuildError, match=r"is a folder.*rm -r"):
+        build_index(settings, ExplodingEmbedder())
+    with pytest.raises(IndexNotReady, match=r"is a folder.*rm -r"):
+        current_build(settings.index_dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from retrieval.models import Page
 from retrieval.wiki.export_format import KNOWN_HEADINGS
 from retrieval.wiki.importer import Converted, convert_export, import_exports
 from retrieval.wiki.loader import parse_page
-from tests.paths import FIXTURES, REPO
+from tests.paths import CONTENT, FIXTURES, REPO
 
 EXPORTS = FIXTURES / "exports"
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -116,6 +117,13 @@ def test_crlf_export() -> None:
     assert page.summary == "A summary written on Windows, with CRLF line endings."
 
 
+def test_front_matter_is_one_field_per_line_even_with_only_scalar_fields() -> None:
+    # YAML would write such a mapping as one `{title: ..., kind: ...}` line, which a
+    # maintainer cannot edit a field at a time.
+    converted = convert_export("title: Phone trees\nkind: method\nBody\nCalls.\n", "p")
+    assert converted.markdown.startswith("---\ntitle: Phone trees\nkind: method\nsummary: ''\n")
+
+
 def test_import_writes_refuses_overwrite_and_reports_bad_files(tmp_path: Path) -> None:
     names = ["house-visits.txt", "latin1.txt", "empty.txt", "binary.txt"]
     reports = import_exports([EXPORTS / n for n in names], tmp_path)
@@ -143,6 +151,62 @@ def test_real_seed_imports_and_loads() -> None:
     assert page is not None and findings == [] and converted.unplaced == ()
     assert page.summary == "" and len(page.sources) == 4
     assert "sources/moblab" in page.related and "case-studies/gezi-park" in page.related
+
+
+def test_without_a_title_header_the_lead_names_the_page_and_the_report_says_so() -> None:
+    text = "lang: en\nBody\nRent strikes are tenants withholding rent together.\nMore.\n"
+    converted, page = convert_text(text, "000_41084b5365e6500c")
+    assert page.title == "Rent strikes" and converted.slug == "rent-strikes"
+    decisions = {d.action: d for d in converted.decisions}
+    assert decisions["title"].line == 3 and "first sentence" in decisions["title"].message
+    assert "from the title" in decisions["slug"].message
+    # A file name a person chose keeps naming the file; only the title comes from the lead.
+    converted, page = convert_text(text, "rent-strikes-2019")
+    assert page.title == "Rent strikes" and converted.slug == "rent-strikes-2019"
+
+
+def test_a_lead_that_names_nothing_leaves_the_title_to_the_slug() -> None:
+    converted, page = convert_text("Body\nIt is a way to act together.\n", "sit-ins")
+    assert page.title == "Sit ins" and converted.slug == "sit-ins"
+
+
+def test_worked_examples_and_related_link_the_existing_page_of_that_name(tmp_path: Path) -> None:
+    (tmp_path / "case-studies").mkdir()
+    (tmp_path / "case-studies" / "sindicato-inquilinas.md").write_text("---\n")
+    export = tmp_path / "export.txt"
+    export.write_text(
+        "title: Rent strikes\nBody\nText.\nWorked examples\n- sindicato-inquilinas\n"
+        "- gone-example\nRelated\n- sindicato-inquilinas\n"
+    )
+    (report,) = import_exports([export], tmp_path)
+    page, _ = parse_page(Path(report.output or "").read_bytes(), "rent-strikes.md")
+    assert page is not None
+    assert page.related == ("case-studies/sindicato-inquilinas", "gone-example")
+    assert "[[case-studies/sindicato-inquilinas]]" in page.section("Worked examples").text  # type: ignore[union-attr]
+    mapped = [d for d in report.decisions if d.action == "existing-page"]
+    assert sorted(d.line for d in mapped) == [5, 8]
+    assert "`case-studies/sindicato-inquilinas`" in mapped[0].message
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds is not next to this clone")
+def test_the_real_seed_is_named_from_its_lead_and_links_the_wiki_s_case_study(
+    tmp_path: Path,
+) -> None:
+    shutil.copytree(CONTENT, tmp_path / "content")
+    (report,) = import_exports([SEEDS / "000_41084b5365e6500c.txt"], tmp_path / "content",
+                               force=True)  # fmt: skip
+    assert report.output == str(tmp_path / "content" / "distributed-organizing.md")
+    page, _ = parse_page(Path(report.output).read_bytes(), "distributed-organizing.md")
+    assert page is not None and page.title == "Distributed organizing"
+    assert "case-studies/sindicato-inquilinas" in page.related
+    assert "sindicato-inquilinas" not in page.related
+
+
+def convert_text(text: str, name: str) -> tuple[Converted, Page]:
+    converted = convert_export(text, name)
+    page, findings = parse_page(converted.markdown.encode(), f"{converted.slug}.md")
+    assert page is not None, findings
+    return converted, page
 
 
 _lines = st.one_of(

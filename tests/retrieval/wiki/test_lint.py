@@ -188,3 +188,27 @@ def test_page_naming_itself_as_original_gets_a_useful_hint(tmp_path) -> None:
     (finding,) = [f for f in report.findings if f.rule == "translation-chain"]
     assert "names itself" in finding.message
     assert "translation_of: a`" in finding.hint
+
+
+def test_a_broken_link_suggests_the_page_it_most_likely_means(tmp_path: Path) -> None:
+    pages = {
+        "one-to-ones": page("One-to-ones", "aliases: [relational meetings]"),
+        "case-studies/rent-strike": page("Rent strike"),
+        "linker": page(
+            "Linker", "",
+            "[[one-to-one]], [[one_to_ones]], [[relational meetings]], [[rent-strikes]] and "
+            "[[quantum-chromodynamics]].\n",
+        ),
+    }  # fmt: skip
+    broken = {
+        f.message.split("`")[1]: f.hint
+        for f in lint(folder_with(tmp_path, pages)).findings
+        if f.rule == "broken-link"
+    }
+    assert broken == {
+        "one-to-one": "did you mean `one-to-ones`?",
+        "one_to_ones": "did you mean `one-to-ones`?",
+        "relational meetings": "did you mean `one-to-ones`?",
+        "rent-strikes": "did you mean `case-studies/rent-strike`?",
+        "quantum-chromodynamics": "create the page or fix the slug",
+    }

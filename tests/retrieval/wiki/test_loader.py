@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -11,10 +14,11 @@ from hypothesis import strategies as st
 
 from retrieval.models import Link
 from retrieval.wiki.loader import load_pages, parse_page
-from tests.paths import FIXTURES
+from tests.paths import FIXTURES, REPO
 
 WIKI = FIXTURES / "loader-wiki"
 BAD = FIXTURES / "bad-pages"
+HOSTILE = FIXTURES / "hostile"
 
 
 @pytest.fixture(scope="module")
@@ -179,6 +183,54 @@ def test_arbitrary_front_matter_mappings_never_raise(meta: dict[str, object], bo
     assert all(f.line >= 1 for f in findings)
     if page is None:
         assert any(f.severity == "error" for f in findings)
+
+
+def nested_aliases(levels: int, field: str = "tags") -> bytes:
+    """A page whose `field` is `levels` lines of aliases, each nine of the one before."""
+    lines = ["---", "title: Nested", "kind: method", "a0: &a0 [" + ", ".join(["lol"] * 9) + "]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, levels)]
+    lines += [f"{field}: *a{levels - 1}", "---", "Body."]
+    return "\n".join(lines).encode()
+
+
+@pytest.mark.parametrize("field", ["tags", "title", "aliases", "related", "sources", "summary"])
+def test_front_matter_that_expands_past_the_bound_is_one_finding(field: str) -> None:
+    # 9**6 values: small enough to expand here if the bound ever goes, big enough to refuse.
+    page, findings = parse_page(nested_aliases(6, field), "nested.md")
+    assert page is None
+    assert [(f.rule, f.line, f.severity) for f in findings] == [("front-matter-size", 8, "error")]
+    assert "`a4` expands to" in findings[0].message and "10,000 values" in findings[0].message
+    assert "instead of nesting aliases" in findings[0].hint
+
+
+def test_a_value_that_contains_itself_is_a_finding() -> None:
+    page, findings = parse_page(b"---\ntitle: T\nkind: method\ntags: &t [*t]\n---\n", "x.md")
+    assert page is None and [(f.rule, f.line) for f in findings] == [("front-matter-size", 4)]
+
+
+def test_aliases_within_the_bound_still_load() -> None:
+    data = b"---\ntitle: T\nkind: method\ntags: &t [unions, housing]\naliases: *t\n---\n"
+    page, findings = parse_page(data, "x.md")
+    assert findings == [] and page is not None and page.aliases == ("unions", "housing")
+
+
+def test_a_billion_laughs_is_reported_in_seconds_with_bounded_memory() -> None:
+    """9**9 values once expanded: the loader must measure it without expanding it."""
+    child = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))\n"
+        "from retrieval.wiki.loader import parse_page\n"
+        "page, findings = parse_page(open(sys.argv[1], 'rb').read(), 'alias-bomb.md')\n"
+        "print(page, [(f.rule, f.line) for f in findings])\n"
+    )
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", child, str(HOSTILE / "alias-bomb.md")],
+        capture_output=True, text=True, timeout=60, cwd=REPO,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "None [('front-matter-size', 9)]"
+    assert time.monotonic() - started < 30
 
 
 def test_folders_and_dead_links_named_md_are_not_pages(tmp_path: Path) -> None:
