@@ -14,10 +14,12 @@ import sys
 import discord
 
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
-# Text a person wrote, and credentials, as they appear in logged payloads and URLs.
+# Text a person wrote, and credentials, as they appear in logged payloads and URLs. The
+# bot's own messages repeat the question (an embed's title, a thread's name), so those go too.
+_TEXT_KEYS = "content|token|value|global_name|username|nick|title|description|name|text"
 _PRIVATE = (
-    (re.compile(r'(["\'](?:content|token|value|global_name|username|nick)["\']\s*:\s*)'
-                r'(["\'])(?:\\.|(?!\2).)*\2'), r"\1\2<hidden>\2"),
+    (re.compile(rf'(["\'](?:{_TEXT_KEYS})["\']\s*:\s*)(["\'])(?:\\.|(?!\2).)*\2'),
+     r"\1\2<hidden>\2"),
     (re.compile(r"(/(?:interactions|webhooks)/\d+/)[\w.-]+"), r"\1<token>"),
     (re.compile(r"(Bot |Bearer )[\w.-]+"), r"\1<token>"),
     # Discord ids (snowflakes): a user's is personal data, and nothing tells them apart.
@@ -57,6 +59,8 @@ def setup_logging(level: int) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # aiosqlite at DEBUG logs every statement with its parameters: questions, in plain text.
+    logging.getLogger("aiosqlite").setLevel(max(level, logging.INFO))
     # The bot never joins voice: discord.py's warnings that voice support is missing (PyNaCl,
     # davey) are noise.
     discord.VoiceClient.warn_nacl = False

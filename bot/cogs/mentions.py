@@ -24,8 +24,42 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def strip_mention(content: str, bot_id: int) -> str:
-    return " ".join(re.sub(rf"<@!?{bot_id}>", " ", content).split())
+# Words that acknowledge an answer rather than ask anything, in the wiki's languages.
+_CHATTER = frozenset(
+    word
+    for words in (
+        "thanks thank you so much a lot thx ty cheers ok okay k cool great nice perfect awesome "
+        "got it lol yes yep no nope sure",
+        "danke schön dankeschön vielen dank super alles klar prima genau ja nein",
+        "merci beaucoup parfait d'accord génial super oui non",
+        "gracias muchas vale genial perfecto de acuerdo sí si no",
+    )
+    for word in words.split()
+)
+
+
+def readable_question(message: discord.Message, bot_id: int) -> str:
+    """The question without the bot's mention, other mentions shown by name.
+
+    A raw `<@123…>` would otherwise reach a thread's name (where it shows as digits) and the
+    question log (where no raw user id may be stored).
+    """
+    users = {user.id: user.display_name for user in message.mentions}
+    roles = {role.id: role.name for role in message.role_mentions}
+    channels = {channel.id: getattr(channel, "name", "channel") for channel in
+                message.channel_mentions}  # fmt: skip
+    text = re.sub(rf"<@!?{bot_id}>", " ", message.content)
+    text = re.sub(r"<@!?(\d+)>", lambda m: "@" + users.get(int(m[1]), "someone"), text)
+    text = re.sub(r"<@&(\d+)>", lambda m: "@" + roles.get(int(m[1]), "role"), text)
+    text = re.sub(r"<#(\d+)>", lambda m: "#" + channels.get(int(m[1]), "channel"), text)
+    text = re.sub(r"<a?:(\w+):\d+>", r":\1:", text)  # custom emoji
+    return " ".join(text.split())
+
+
+def is_chatter(text: str) -> bool:
+    """A 👍, a "thanks!" or an "ok": nothing to look up, so nothing to answer."""
+    words = re.sub(r"[^\w\s']", " ", text.casefold()).split()
+    return not words or (len(words) <= 6 and all(word in _CHATTER for word in words))
 
 
 class Mentions(commands.Cog):
@@ -57,12 +91,21 @@ class Mentions(commands.Cog):
         ):
             return  # a mention outside the allowed channels is ignored, not argued with
         lang = lang_for_locale(message.guild.preferred_locale) if message.guild else "en"
-        question = strip_mention(message.content, self.bot.user.id)
+        question = readable_question(message, self.bot.user.id)
+        if question and is_chatter(question):
+            return
         try:
             await self.answer(message, question, lang)
+        except discord.Forbidden as exc:
+            log.warning("cannot reply in channel %s (%s); check the bot's permissions there",
+                        message.channel.id, exc.text)  # fmt: skip
         except Exception as error:
             # The same words as for a failed command, from the bot's one error handler.
-            await self.say(message, explain(error, lang, f"message {message.id}"))
+            text = explain(error, lang, f"message {message.id}")
+            try:
+                await self.say(message, text)
+            except discord.HTTPException as exc:
+                log.warning("could not tell the asker about an error (%s)", exc)
 
     async def answer(self, message: discord.Message, question: str, lang: str) -> None:
         if not question:

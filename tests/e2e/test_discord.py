@@ -213,3 +213,28 @@ async def test_a_failing_mention_is_answered_by_the_one_handler_in_the_guilds_la
     assert "the index went away" not in reply.content
     assert "the index went away" in caplog.text  # logged once, with its traceback, for us
     assert refused.replies[0].content.startswith("Langsam! In ")
+
+
+async def test_a_thread_is_named_with_names_never_raw_ids(harness: Harness, state: StateDB) -> None:
+    bob = harness.world.users["bob"]
+    result = await harness.say(
+        "general", f"<@{harness.world.bot.id}> how did <@{bob.id}> run the one-to-one",
+        mentions=["bob"],
+    )  # fmt: skip
+
+    (thread,) = result.threads
+    assert thread.name == "how did @bob run the one-to-one"
+    logged = await state.question(1)
+    assert logged is not None and str(bob.id) not in logged.question
+
+
+@pytest.mark.parametrize("chatter", ["👍", "thanks!", "Thank you so much!", "danke 🙏", "ok"])
+async def test_thanks_in_the_bots_thread_is_not_answered(harness: Harness, chatter: str) -> None:
+    first = await harness.say("general", f"<@{harness.world.bot.id}> {QUESTION}")
+    (thread,) = first.threads
+
+    thanked = await harness.say(thread, chatter, mentions_bot=False, within=0.5)
+
+    assert thanked.delivered and not thanked.replies
+    follow_up = await harness.say(thread, "and what about the risks?", mentions_bot=False)
+    assert follow_up.replies  # a real follow-up still is

@@ -188,6 +188,12 @@ class Gateway:
             return data
         return data | {"content": "", "embeds": [], "attachments": [], "components": []}
 
+    async def drop(self, shard_id: int = 0, code: int = 4000) -> None:
+        """Close a shard's connection as Discord does when something went wrong on its side
+        (4000: reconnect and resume); the bot must connect again by itself."""
+        for session in [s for s in self.live() if s.shard_id == shard_id]:
+            await session.ws.close(code=code, message=b"Unknown error.")
+
     async def close(self) -> None:
         for session in list(self.sessions):
             await session.ws.close()

@@ -239,6 +239,7 @@ class Harness:
         *,
         user: User | str = "alice",
         mentions_bot: bool = True,
+        mentions: list[User | str] | None = None,
         expect: int = 1,
         within: float = 3.0,
         settle: float = 0.1,
@@ -248,8 +249,9 @@ class Harness:
         threads_before = len(self.state.threads_started)
         since = self.state.now()
         sent, delivered = await self.fake.send_message(
-            where, content, user=self.user(user), mentions_bot=mentions_bot
-        )
+            where, content, user=self.user(user), mentions_bot=mentions_bot,
+            mention_users=[self.user(u) for u in mentions or []],
+        )  # fmt: skip
 
         def replies() -> list[MessageRecord]:
             found = self.state.bot_messages_since(since)

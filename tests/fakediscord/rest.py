@@ -64,6 +64,10 @@ async def record_and_authorise(request: web.Request, handler: Handler) -> web.St
     )
     record = RequestRecord(request.method, request.path, dict(request.query), body, state.now())
     state.requests.append(record)
+    injected = _injected_fault(state, request)
+    if injected is not None:
+        record.status = injected.status
+        return injected
     bare = request.path.removeprefix(API)
     needs_token = not bare.startswith(("/interactions/", "/webhooks/"))
     if needs_token and request.headers.get("Authorization") != f"Bot {state.token}":
@@ -73,6 +77,30 @@ async def record_and_authorise(request: web.Request, handler: Handler) -> web.St
     else:
         response = await handler(request)
     record.status = response.status
+    return response
+
+
+def _injected_fault(state: FakeState, request: web.Request) -> web.Response | None:
+    """The response a test asked for in place of the real one (`FakeState.faults`)."""
+    fault = next((f for f in state.faults if f.matches(request.method, request.path)), None)
+    if fault is None:
+        return None
+    fault.times -= 1
+    fault.hits += 1
+    if fault.status == 403:
+        return error(403, 50013, "Missing Permissions")
+    if fault.status != 429:
+        return error(fault.status, 0, f"{fault.status}: Internal Server Error")
+    # As Discord sends it: discord.py treats a 429 without `Via` as a Cloudflare ban.
+    body = {"message": "You are being rate limited.", "retry_after": fault.retry_after,
+            "global": False}  # fmt: skip
+    response = reply(body, 429)
+    response.headers.update({
+        "Via": "1.1 google", "Retry-After": str(max(1, round(fault.retry_after))),
+        "X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "0",
+        "X-RateLimit-Reset-After": str(fault.retry_after), "X-RateLimit-Bucket": "fake",
+        "X-RateLimit-Scope": "user",
+    })  # fmt: skip
     return response
 
 

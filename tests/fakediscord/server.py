@@ -111,6 +111,13 @@ class FakeDiscord:
         )
         return record
 
+    async def replay_interaction(self, record: InteractionRecord) -> None:
+        """Deliver an interaction's INTERACTION_CREATE again, as a resumed session can."""
+        guild_id = record.payload.get("guild_id")
+        await self.gateway.dispatch(
+            "INTERACTION_CREATE", record.payload, int(guild_id) if guild_id else None
+        )
+
     async def send_message(
         self,
         channel: Channel,
@@ -118,12 +125,13 @@ class FakeDiscord:
         *,
         user: User,
         mentions_bot: bool = False,
+        mention_users: list[User] | None = None,
         mention_roles: list[int] | None = None,
         shard_id: int | None = None,
     ) -> tuple[MessageRecord, bool]:
         """A user posts in a channel, thread or DM; False when the bot's intents hide it."""
         world = self.world
-        mentions = [world.bot] if mentions_bot else []
+        mentions = ([world.bot] if mentions_bot else []) + (mention_users or [])
         if mentions_bot and f"<@{world.bot.id}>" not in content:
             content = f"<@{world.bot.id}> {content}"
         guild = world.guild_of(channel)

@@ -26,6 +26,23 @@ from .models import (
 
 
 @dataclass
+class Fault:
+    """The next `times` requests matching `method` and `path_contains` fail with `status`:
+    429 (rate limited for `retry_after` seconds, as Discord says it), 403 (missing
+    permissions) or a 5xx."""
+
+    method: str
+    path_contains: str
+    status: int
+    times: int = 1
+    retry_after: float = 0.2
+    hits: int = 0  # how many requests it failed
+
+    def matches(self, method: str, path: str) -> bool:
+        return self.times > 0 and method == self.method and self.path_contains in path
+
+
+@dataclass
 class Rules:
     """How strict the fake is; tests shorten the deadlines to test lateness quickly."""
 
@@ -159,6 +176,7 @@ class FakeState:
         self.by_token: dict[str, InteractionRecord] = {}
         self.commands: dict[int | None, list[dict[str, Any]]] = {}
         self.threads_started: list[Channel] = []
+        self.faults: list[Fault] = []
         self._changed = asyncio.Event()
 
     @staticmethod

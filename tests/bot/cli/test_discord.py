@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +14,9 @@ from typer.testing import CliRunner
 from bot.cli import app
 from bot.cli.discord import push_commands
 from bot.settings import Settings
+from tests.e2e.hosts import ORGBOT
 from tests.fakediscord.harness import running_fake
+from tests.paths import REPO
 
 runner = CliRunner()
 
@@ -46,3 +52,33 @@ async def test_sync_registers_every_command_without_loading_the_model(
     assert set(names) == expected
     assert set(guild_names) == expected
     assert {c["name"] for c in fake.state.commands[guild]} == expected
+
+
+def test_run_with_discord_unreachable_is_one_line(config: Path) -> None:
+    # A real `orgbot run` process (the fake embedders registered), so what an operator sees
+    # on stderr is what is checked.
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config.write_text(
+        config.read_text() + f'[discord]\napi_base = "http://127.0.0.1:{port}/api/v10"\n'
+    )
+    env = os.environ | {
+        "PYTHONPATH": str(REPO), "DISCORD_TOKEN": "not-a-real-token", "ORGBOT_HASH_KEY": "k"
+    }  # fmt: skip
+
+    def orgbot(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", ORGBOT, "--config", str(config), *args],
+            cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+
+    assert orgbot("index", "build").returncode == 0
+    result = orgbot("run")
+
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert "Traceback" not in result.stderr, result.stderr
+    # The log's one line on logging in, then the reason it stopped.
+    assert len(lines) <= 2 and lines[-1].startswith("error: cannot reach Discord"), lines
+    assert "not-a-real-token" not in result.stderr + result.stdout

@@ -3,7 +3,10 @@ results, related pages) clicked through discord.py's routing."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.render.limits import embed_length
+from bot.state import StateUnavailable
 from tests.bot.payloads import click, slash
 from tests.bot.recorder import Recorder, ask, button_id
 
@@ -170,3 +173,24 @@ async def test_a_german_question_from_an_english_locale_is_answered_in_german(
     embed = recorder.sent[-1].embeds[0]
     assert embed["footer"]["text"].startswith("Ergebnisse 1–")
     assert embed["fields"][0]["name"].startswith("1. Einzelgespräche ›")
+
+
+async def test_a_guild_question_is_answered_when_the_state_disk_is_full(
+    deliver, recorder: Recorder, state, caplog
+) -> None:
+    # SQLite's own "database or disk is full": the file may not grow, and is filled up.
+    async with state._conn.execute("PRAGMA page_count") as cursor:
+        (pages,) = await cursor.fetchone()
+    await state._conn.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(StateUnavailable, match="full"):
+        for n in range(100_000):
+            await state.log_question(guild_id=1, channel_id=1, user_id=n, question="x",
+                                     lang="en", answered=False, top_score=None)  # fmt: skip
+
+    answer = await ask(deliver, recorder, "how do I run a one-to-one conversation and listen")
+
+    assert answer.embeds[0]["fields"][0]["name"].startswith("1. One-to-ones")
+    assert "full" in caplog.text and "answering without it" in caplog.text
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    # Without a log row the buttons page from memory, as for a DM, and votes are not offered.
+    assert not any(i.startswith("ob:vote:") for i in answer.custom_ids)
