@@ -41,10 +41,16 @@ class Finding:
     rule: str
     message: str
     hint: str = ""
+    column: int = 1  # 1-based, where it is known (a link, a YAML error, a key); else 1
+
+    @property
+    def where(self) -> str:
+        """`path:line:col`, as editors and terminals open it."""
+        return f"{self.path}:{self.line}:{self.column}"
 
     def __str__(self) -> str:
         hint = f" (fix: {self.hint})" if self.hint else ""
-        return f"{self.path}:{self.line}: {self.severity} [{self.rule}] {self.message}{hint}"
+        return f"{self.where}: {self.severity} [{self.rule}] {self.message}{hint}"
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,7 @@ class Link:
     label: str | None
     line: int
     anchor: str | None = None
+    column: int = 1
 
 
 @dataclass(frozen=True)

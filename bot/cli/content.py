@@ -60,7 +60,7 @@ def _print_lint(report: LintReport, folder: Path) -> None:
         say(console)
         say(console, (path, "bold"))
         for f in findings:
-            where = f"  {path}:{f.line} "
+            where = f"  {path}:{f.line}:{f.column} "
             say(console, where, (f.severity, _STYLE[f.severity]), " ", (f"[{f.rule}]", "cyan"),
                 " ", f.message)  # fmt: skip
             if f.hint:

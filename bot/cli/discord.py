@@ -10,6 +10,7 @@ import asyncio
 import enum
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Any, cast
 
@@ -48,12 +49,23 @@ def read_token(settings: Settings, token_file: Path | None) -> str:
             token = path.read_text(encoding="utf-8").strip()
         except OSError as exc:
             fail(f"cannot read the token file {path}: {exc.strerror}")
+        except UnicodeDecodeError:
+            fail(f"the token file {path} is not text; it must hold the bot token on one line")
         if not token:
             fail(f"the token file {path} is empty")
-        return token
+        return _checked(token, f"the token file {path}")
     token = os.environ.get("DISCORD_TOKEN", "").strip()
     if not token:
         fail("no Discord token: set DISCORD_TOKEN or pass --token-file PATH (see docs/discord.md)")
+    return _checked(token, "DISCORD_TOKEN")
+
+
+def _checked(token: str, source: str) -> str:
+    """A token is one word of printable ASCII; anything else would fail later as a garbled
+    HTTP header, so say where it came from now (never what it holds)."""
+    if not re.fullmatch(r"[\x21-\x7e]+", token):
+        fail(f"{source} holds spaces, line breaks or characters a Discord token never has; "
+             "copy the token again from the developer portal (Bot tab)")  # fmt: skip
     return token
 
 

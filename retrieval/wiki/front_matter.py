@@ -60,11 +60,12 @@ def read_yaml(
             return None, {}, [too_big]
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
-        line = _error_line(exc, fm_text)
+        line, column = _error_place(exc, fm_text)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return None, {}, [
             Finding("error", rel, line, "yaml", f"front matter is not valid YAML: {problem}",
-                    "check indentation and quote values that contain `:` or start with `[`")
+                    "check indentation and quote values that contain `:` or start with `[`",
+                    column)
         ]  # fmt: skip
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
         # PyYAML builds dates and numbers itself: `date: 2026-02-30` raises a plain ValueError.
@@ -185,15 +186,15 @@ def _value_line(fm_text: str) -> int:
     return 2
 
 
-def _error_line(exc: yaml.YAMLError, fm_text: str) -> int:
-    """The file line of a YAML error; an error found only at the end of the block (say, an
-    unclosed bracket) is reported where the broken construct starts."""
+def _error_place(exc: yaml.YAMLError, fm_text: str) -> tuple[int, int]:
+    """The file line and column of a YAML error; an error found only at the end of the block
+    (say, an unclosed bracket) is reported where the broken construct starts."""
     filled = [i for i, text in enumerate(fm_text.split("\n")) if text.strip()]
     last = filled[-1] if filled else 0
     problem = getattr(exc, "problem_mark", None)
     context = getattr(exc, "context_mark", None)
     if problem is not None and problem.line <= last:
-        return int(problem.line) + 1
+        return int(problem.line) + 1, int(problem.column) + 1
     if context is not None:
-        return int(context.line) + 1
-    return last + 1
+        return int(context.line) + 1, int(context.column) + 1
+    return last + 1, 1

@@ -42,8 +42,8 @@ class LintReport:
     def to_dict(self) -> dict[str, object]:
         return {
             "findings": [
-                {"severity": f.severity, "path": f.path, "line": f.line, "rule": f.rule,
-                 "message": f.message, "hint": f.hint}
+                {"severity": f.severity, "path": f.path, "line": f.line, "column": f.column,
+                 "rule": f.rule, "message": f.message, "hint": f.hint}
                 for f in self.findings
             ],
             "errors": self.errors,
@@ -136,7 +136,9 @@ class FolderChecks:
                     "remove the alias from one page, or make it more specific",
                 )  # fmt: skip
 
-    def resolve(self, page: Page, target: str, line: int, rule: str) -> Iterator[Finding]:
+    def resolve(
+        self, page: Page, target: str, line: int, rule: str, column: int = 1
+    ) -> Iterator[Finding]:
         """Findings for one link target: missing (error) or right only up to case (warning)."""
         if target in self.slugs:
             return
@@ -145,12 +147,12 @@ class FolderChecks:
             yield Finding(
                 "warning", page.path, line, "link-case",
                 f"`{target}` matches `{close[0]}` only when letter case is ignored",
-                f"write `{close[0]}`",
+                f"write `{close[0]}`", column,
             )  # fmt: skip
             return
         guess = self.likely_slug(target)
         hint = f"did you mean `{guess}`?" if guess else "create the page or fix the slug"
-        yield Finding("error", page.path, line, rule, f"`{target}` points to no page", hint)
+        yield Finding("error", page.path, line, rule, f"`{target}` points to no page", hint, column)
 
     def likely_slug(self, target: str) -> str | None:
         """The page a broken link most likely means: one with the same last segment, a
@@ -175,7 +177,7 @@ class FolderChecks:
     def wikilinks(self, page: Page) -> Iterator[Finding]:
         for link in page.links:
             target = link.target or page.slug  # `[[#section]]` links within the page
-            problems = list(self.resolve(page, target, link.line, "broken-link"))
+            problems = list(self.resolve(page, target, link.line, "broken-link", link.column))
             yield from problems
             if problems or link.anchor is None:
                 continue
@@ -186,6 +188,7 @@ class FolderChecks:
                     "warning", page.path, link.line, "broken-anchor",
                     f"`{target}` has no section `{link.anchor}`",
                     f"link to one of its headings: {', '.join(sorted(anchors)) or '(none)'}",
+                    link.column,
                 )  # fmt: skip
 
     def translation(self, page: Page) -> Iterator[Finding]:

@@ -239,7 +239,13 @@ def parse_body(body: str, first_line: int) -> tuple[str, tuple[Section, ...], tu
             continue
         if not in_fence:
             links.extend(
-                Link(m["target"].strip(), _clean(m["label"]), number, _clean(m["anchor"]))
+                Link(
+                    m["target"].strip(),
+                    _clean(m["label"]),
+                    number,
+                    _clean(m["anchor"]),
+                    column=m.start() + 1,
+                )
                 for m in WIKILINK.finditer(line)
             )
         if sections:

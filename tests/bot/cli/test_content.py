@@ -39,7 +39,8 @@ def test_lint_errors_exit_one_and_show_file_line_rule_and_hint(tmp_path: Path) -
     shutil.copytree(FIXTURES / "bad-pages", tmp_path / "bad")
     code, out = run("content", "lint", str(tmp_path / "bad"))
     assert code == 1
-    assert "latin1.md:2 error [encoding] not valid UTF-8 (byte 0xe9)" in out
+    assert "latin1.md:2:1 error [encoding] not valid UTF-8 (byte 0xe9)" in out
+    assert "bad-yaml.md:3:5 error [yaml]" in out  # ruff-style: path:line:column
     assert "fix: save the file as UTF-8" in out
     assert "11 pages: 8 errors" in out
 
@@ -51,10 +52,10 @@ def test_lint_paths_are_relative_to_where_it_runs(
     (tmp_path / "wiki" / "de" / "p.md").write_text("---\ntitle: P\nkind: bogus\n---\n")
     monkeypatch.chdir(tmp_path)
     code, out = run("content", "lint", "wiki")
-    assert code == 1 and "\nwiki/de/p.md\n  wiki/de/p.md:3 error [invalid-kind]" in out
+    assert code == 1 and "\nwiki/de/p.md\n  wiki/de/p.md:3:1 error [invalid-kind]" in out
     monkeypatch.chdir(tmp_path / "wiki" / "de")
     code, out = run("content", "lint", str(tmp_path / "wiki"))
-    assert "\n  p.md:3 error [invalid-kind]" in out  # under the working directory: relative
+    assert "\n  p.md:3:1 error [invalid-kind]" in out  # under the working directory: relative
 
 
 def test_lint_counts_are_singular_for_one(tmp_path: Path) -> None:
@@ -160,7 +161,8 @@ def test_lint_prints_each_finding_whole_on_one_line_when_piped() -> None:
     for finding in json.loads(run("content", "lint", str(folder), "--json")[1])["findings"]:
         # Paths as the person who ran it can open them: relative to the working directory.
         path = (folder / finding["path"]).relative_to(Path.cwd()).as_posix()
-        where = f"{path}:{finding['line']} {finding['severity']} [{finding['rule']}]"
+        place = f"{path}:{finding['line']}:{finding['column']}"
+        where = f"{place} {finding['severity']} [{finding['rule']}]"
         assert f"  {where} {finding['message']}" in lines, where
         if finding["hint"]:
             assert f"      fix: {finding['hint']}" in lines, where

@@ -82,3 +82,21 @@ def test_run_with_discord_unreachable_is_one_line(config: Path) -> None:
     # The log's one line on logging in, then the reason it stopped.
     assert len(lines) <= 2 and lines[-1].startswith("error: cannot reach Discord"), lines
     assert "not-a-real-token" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "phrase"),
+    [
+        (b"\xff\xfe\x00binary\x00garbage", "is not text"),
+        (b"first-line\nsecond-line", "line breaks"),
+        (b"", "is empty"),
+    ],
+)
+def test_a_bad_token_file_is_one_line_that_never_shows_the_token(
+    tmp_path: Path, content: bytes, phrase: str
+) -> None:
+    token_file = tmp_path / "token"
+    token_file.write_bytes(content)
+    result = runner.invoke(app, ["run", "--token-file", str(token_file)])
+    assert result.exit_code == 2 and phrase in result.output, result.output
+    assert "Traceback" not in result.output and "second-line" not in result.output

@@ -73,7 +73,7 @@ def test_crash_while_writing_keeps_pointer(settings, embedder, monkeypatch) -> N
 
 def test_build_refuses_content_with_errors(settings, embedder) -> None:
     (settings.content_dir / "broken.md").write_text("---\ntitle: [oops\n---\n")
-    with pytest.raises(BuildError, match=r"(?s)orgbot content lint.*broken.md:2: error \[yaml\]"):
+    with pytest.raises(BuildError, match=r"(?s)orgbot content lint.*broken.md:2:8: error \[yaml\]"):
         build_index(settings, embedder)
     assert current_build(settings.index_dir) is None
 

@@ -168,7 +168,7 @@ def test_report_counts_and_json_shape(tmp_path: Path) -> None:
     assert data["warnings"] == report.warnings == 2  # no summary, no sources
     assert data["pages"] == 2
     first = data["findings"][0]  # type: ignore[index]
-    assert set(first) == {"severity", "path", "line", "rule", "message", "hint"}
+    assert set(first) == {"severity", "path", "line", "column", "rule", "message", "hint"}
 
 
 def test_findings_are_sorted_by_path_then_line(tmp_path: Path) -> None:

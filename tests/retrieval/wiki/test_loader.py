@@ -68,10 +68,13 @@ def test_line_numbers_point_into_the_file() -> None:
 
 def test_links_keep_labels_and_anchors_but_skip_code() -> None:
     page = load_pages(WIKI).by_slug()["one-to-ones"]
-    assert page.links == (
-        Link("house-meetings", "a house meeting", 24),
-        Link("case-studies/rent-strike", None, 28, "what-happened"),
-    )
+    lines = (WIKI / "one-to-ones.md").read_text().split("\n")
+    assert [(link.target, link.label, link.line, link.anchor) for link in page.links] == [
+        ("house-meetings", "a house meeting", 24, None),
+        ("case-studies/rent-strike", None, 28, "what-happened"),
+    ]
+    for link in page.links:  # each column points at the link's opening brackets
+        assert lines[link.line - 1][link.column - 1 :].startswith("[[" + link.target)
 
 
 def test_translations_are_grouped_with_their_original() -> None:
@@ -119,7 +122,7 @@ def test_bom_and_crlf_are_read_like_plain_utf8() -> None:
     crlf, _ = parse_page((BAD / "crlf.md").read_bytes(), "crlf.md")
     assert bom is not None and bom.title == "With a BOM" and bom.sections[0].line == 6
     assert crlf is not None and crlf.sections[0].heading == "First"
-    assert crlf.links == (Link("bom", "the BOM page", 8),)
+    assert crlf.links == (Link("bom", "the BOM page", 8, column=5),)
 
 
 def test_errors_name_the_right_line_after_blank_lines() -> None:
