@@ -32,7 +32,7 @@ from retrieval.models import (
     Section,
 )
 from retrieval.search.evaluate import MODES, ModeReport, QuestionSetError, evaluate, read_questions
-from retrieval.service import KnowledgeBase, build_artifact, install_build
+from retrieval.service import MAX_NAME_CHARS, KnowledgeBase, build_artifact, install_build
 from retrieval.settings import (
     AnswerSettings,
     IndexSettings,
@@ -50,6 +50,7 @@ from retrieval.worker import AsyncKnowledgeBase
 __all__ = [
     "DEFAULT_LANG",
     "LANGUAGES",
+    "MAX_NAME_CHARS",
     "MODES",
     "Answer",
     "AnswerSettings",

@@ -11,8 +11,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 
-from rapidfuzz import fuzz, process
-
 from retrieval.embedding import ENGLISH, MULTILINGUAL, Embedder, Encoders, load_encoders
 from retrieval.index.artifact import install, pack, unpack
 from retrieval.index.builder import build_lock, content_digest, prune
@@ -28,6 +26,7 @@ from retrieval.search.answers import (
     nothing_to_search,
 )
 from retrieval.search.grounding import GroundingModel, evidence
+from retrieval.search.names import PageNames
 from retrieval.search.ranking import Hit, Mode, Query, clean_question, rank_in_language
 from retrieval.search.sections import IntentModel
 from retrieval.settings import RetrievalSettings
@@ -38,6 +37,10 @@ from retrieval.wiki.loader import WIKILINK, slugify
 # `case-studies/gezi-park`.
 KIND_FOLDERS = {"case-study": "case-studies/", "source": "sources/", "thinker": "thinkers/"}
 EXACT_NAME = 0.95  # fuzzy score above which a typed name is taken as that page
+# Names are matched on their first 100 characters (Discord's limit for an option value and
+# for an autocomplete's typed text): fuzzy matching costs grow with the text's length, and a
+# 6,000-character name cost the worker seconds.
+MAX_NAME_CHARS = 100
 
 
 class KnowledgeBase:
@@ -53,6 +56,7 @@ class KnowledgeBase:
         self._intent_role = MULTILINGUAL if self.encoders.multilingual else ENGLISH
         self._intents = IntentModel(self.encoders.multilingual or self.encoders.english)
         self._build = build
+        self._names = (build, PageNames(build.pages.values()))
 
     @classmethod
     def open(
@@ -156,15 +160,15 @@ class KnowledgeBase:
     def lookup(self, name: str, kinds: Sequence[str] = (), lang: str = "en") -> PageLookup:
         """The page `name` means (a slug, a slug in its kind's folder, or an exact title or
         alias) with its related pages; else up to three pages whose names come close."""
+        name = _bounded(name)
         candidates = [name, slugify(name)]
         candidates += [KIND_FOLDERS[kind] + slugify(name) for kind in kinds if kind in KIND_FOLDERS]
         found = next(filter(None, (self.page(c, lang) for c in candidates if c)), None)
+        close = self.suggest(name, kinds) if found is None else []
+        if close and close[0].score >= EXACT_NAME:
+            found = self.page(close[0].slug, lang)
         if found is None:
-            best = self.complete(name, kinds, limit=1)
-            if best and best[0].score >= EXACT_NAME:
-                found = self.page(best[0].slug, lang)
-        if found is None:
-            return PageLookup(None, suggestions=tuple(self.suggest(name, kinds)))
+            return PageLookup(None, suggestions=tuple(close))
         page, fell_back = found
         return PageLookup(
             page, fell_back, tuple(self.related(page.slug)),
@@ -187,27 +191,26 @@ class KnowledgeBase:
     def complete(self, text: str, kinds: Sequence[str] = (), limit: int = 25) -> list[PageRef]:
         """Pages whose title, alias or slug fuzzily match `text`, best first."""
         build = self._build  # read once: a reload may swap it meanwhile
-        originals = [
-            p for p in build.pages.values()
-            if p.translation_of is None and (not kinds or p.kind in kinds)
-        ]  # fmt: skip
-        if not text.strip():
+        text = _bounded(text)
+        if not text:
+            originals = [
+                p for p in build.pages.values()
+                if p.translation_of is None and (not kinds or p.kind in kinds)
+            ]  # fmt: skip
             return [_ref(p) for p in sorted(originals, key=lambda p: p.title.casefold())[:limit]]
-        names = {}
-        for page in originals:
-            for name in (page.title, *page.aliases, page.slug):
-                names[(page.slug, name)] = name.casefold()
-        matches = process.extract(
-            text.casefold(), names, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=50
-        )
-        refs: dict[str, PageRef] = {}
-        for _, score, (slug, _name) in matches:
-            if slug not in refs:
-                refs[slug] = _ref(build.pages[slug], score / 100)
-        return list(refs.values())[:limit]
+        matches = self._names_of(build).best(text, kinds, limit)
+        return [_ref(build.pages[slug], score) for slug, score in matches]
 
     def suggest(self, text: str, kinds: Sequence[str] = (), limit: int = 3) -> list[PageRef]:
         return self.complete(text, kinds, limit) if text.strip() else []
+
+    def _names_of(self, build: LoadedBuild) -> PageNames:
+        """The names of `build`'s pages, made once per build (5,000 pages' names take 0.2 s)."""
+        known, names = self._names
+        if known is not build:
+            names = PageNames(build.pages.values())
+            self._names = (build, names)
+        return names
 
     def related(self, slug: str) -> list[PageRef]:
         build = self._build  # read once: a reload may swap it meanwhile
@@ -259,6 +262,7 @@ class KnowledgeBase:
         if found is None or found[1].build_id == self._build.manifest.build_id:
             return Reload(False, self._build.manifest.build_id)
         old, self._build = self._build, LoadedBuild(found[0], found[1], self.encoders)
+        self._names = (self._build, PageNames(self._build.pages.values()))
         old.close()
         return Reload(True, self._build.manifest.build_id)
 
@@ -305,6 +309,10 @@ def install_build(
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return manifest.build_id
+
+
+def _bounded(name: str) -> str:
+    return name.strip()[:MAX_NAME_CHARS].strip()
 
 
 def _ref(page: Page, score: float = 0.0) -> PageRef:

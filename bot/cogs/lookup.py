@@ -14,6 +14,7 @@ from bot.i18n import lang_for_locale
 from bot.render import card_buttons, choices, page_buttons, page_card, unknown_page_text
 from bot.render.components import PAGE_TEMPLATE
 from bot.respond import NO_MENTIONS, to_embed, to_view
+from retrieval import MAX_NAME_CHARS
 
 from ._buttons import ClickButton
 from .ask import public_by_default
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
     from bot.client import OrgBot
 
 METHOD_KINDS = ("method", "concept", "framework")
+# Discord refuses a longer name before it reaches us; the knowledge base matches only this
+# many characters anyway, so nothing longer could change the answer.
+PageName = app_commands.Range[str, 1, MAX_NAME_CHARS]
 
 
 async def show_card(
@@ -72,7 +76,7 @@ class Lookup(commands.Cog):
     @app_commands.command(name="method")
     @app_commands.describe(name="A method's name, alias or slug")
     @app_commands.check(lookup_allowed)
-    async def method(self, interaction: discord.Interaction[OrgBot], name: str) -> None:
+    async def method(self, interaction: discord.Interaction[OrgBot], name: PageName) -> None:
         """Show an organising method's card: what it is, when to use it, examples, sources."""
         await self._show(interaction, name, METHOD_KINDS)
 
@@ -85,7 +89,7 @@ class Lookup(commands.Cog):
     @app_commands.command(name="case")
     @app_commands.describe(name="A case study's name or slug")
     @app_commands.check(lookup_allowed)
-    async def case(self, interaction: discord.Interaction[OrgBot], name: str) -> None:
+    async def case(self, interaction: discord.Interaction[OrgBot], name: PageName) -> None:
         """Show a case study's card: where, when, what happened and what came of it."""
         await self._show(interaction, name, ("case-study",))
 
@@ -98,7 +102,7 @@ class Lookup(commands.Cog):
     @app_commands.command(name="source")
     @app_commands.describe(name="A source's name or slug")
     @app_commands.check(lookup_allowed)
-    async def source(self, interaction: discord.Interaction[OrgBot], name: str) -> None:
+    async def source(self, interaction: discord.Interaction[OrgBot], name: PageName) -> None:
         """Show a source's card: what it is and how far the wiki relies on it."""
         await self._show(interaction, name, ("source",))
 
@@ -111,7 +115,7 @@ class Lookup(commands.Cog):
     @app_commands.command(name="thinker")
     @app_commands.describe(name="A thinker's name or slug")
     @app_commands.check(lookup_allowed)
-    async def thinker(self, interaction: discord.Interaction[OrgBot], name: str) -> None:
+    async def thinker(self, interaction: discord.Interaction[OrgBot], name: PageName) -> None:
         """Show a thinker's card: their ideas and where the wiki draws on them."""
         await self._show(interaction, name, ("thinker",))
 
@@ -124,7 +128,7 @@ class Lookup(commands.Cog):
     @app_commands.command(name="page")
     @app_commands.describe(name="Any page's title, alias or slug")
     @app_commands.check(lookup_allowed)
-    async def page(self, interaction: discord.Interaction[OrgBot], name: str) -> None:
+    async def page(self, interaction: discord.Interaction[OrgBot], name: PageName) -> None:
         """Show any wiki page's card by its name."""
         await self._show(interaction, name, ())
 

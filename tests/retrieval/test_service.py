@@ -9,6 +9,8 @@ import sqlite3
 import pytest
 
 from retrieval import IndexNotReady, KnowledgeBase, Question, build_index
+from retrieval.search import names
+from retrieval.service import MAX_NAME_CHARS
 
 
 def test_page_lookup_complete_and_related(kb) -> None:
@@ -80,3 +82,40 @@ def test_status_of_a_build_pruned_from_under_a_running_process_says_reload(kb) -
     shutil.rmtree(kb.build.folder)
     (problem,) = kb.status().problems
     assert "no longer on disk" in problem and "/kb reload" in problem
+
+
+def test_lookup_reads_only_the_first_max_name_chars(kb) -> None:
+    # Past the limit another page's name follows; read whole, it would win (or match nothing).
+    name = "One-to-ones".ljust(MAX_NAME_CHARS) + "House meetings " * 400
+
+    found = kb.lookup(name, kinds=["method"])
+
+    assert found.page is not None and found.page.slug == "one-to-ones"
+
+
+def test_completion_of_a_6000_character_text_matches_its_first_max_name_chars(kb) -> None:
+    text = "house vist".ljust(MAX_NAME_CHARS) + "rent pledges " * 460
+
+    completed = kb.complete(text)
+
+    assert len(text) > 6000
+    assert completed == kb.complete("house vist")
+    assert completed[0].slug == "house-visits"
+    assert kb.suggest(text) == kb.suggest("house vist")
+
+
+def test_fuzzy_matching_never_sees_more_than_max_name_chars(kb, monkeypatch) -> None:
+    seen: list[int] = []
+    real = names.process.cdist
+
+    def spy(queries, choices, **kwargs):
+        seen.extend(len(query) for query in queries)
+        return real(queries, choices, **kwargs)
+
+    monkeypatch.setattr(names.process, "cdist", spy)
+    found = kb.lookup("zq" * 3000)
+    completed = kb.complete("power " * 1000)
+
+    assert found.page is None and len(found.suggestions) <= 3
+    assert completed and completed[0].slug == "power-mapping"
+    assert seen and max(seen) <= MAX_NAME_CHARS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from bot.render.limits import embed_length
-from retrieval import KnowledgeBase
+from retrieval import MAX_NAME_CHARS, KnowledgeBase
 from tests.bot.payloads import slash
 from tests.bot.recorder import Recorder
 
@@ -126,3 +126,25 @@ async def test_autocomplete_and_lookups_run_on_the_worker_thread(
     assert recorder.sent[1].embeds[0]["title"] == "One-to-ones"
     # complete() once for autocomplete; lookup() once for the card: none on the event loop
     assert threads and set(threads) == {"orgbot-retrieval"}
+
+
+async def test_name_options_are_limited_to_what_the_knowledge_base_matches(bot) -> None:
+    for command in ("method", "case", "source", "thinker", "page"):
+        (option,) = bot.tree.get_command(command).to_dict(bot.tree)["options"]
+        assert option["name"] == "name" and option["autocomplete"] is True
+        assert (option["min_length"], option["max_length"]) == (1, MAX_NAME_CHARS), command
+
+
+async def test_a_name_longer_than_discord_allows_is_read_up_to_the_limit(
+    deliver, recorder: Recorder
+) -> None:
+    # Discord refuses such a name; should one arrive anyway, the rest is ignored.
+    await deliver(slash("method", {"name": "One-to-ones".ljust(MAX_NAME_CHARS) + "x" * 6000}))
+    await deliver(
+        slash("method", {"name": "one".ljust(MAX_NAME_CHARS) + "x" * 6000}, focused="name")
+    )
+
+    card, completion = recorder.sent
+    assert card.embeds[0]["title"] == "One-to-ones"
+    choices = completion.body["data"]["choices"]
+    assert choices[0] == {"name": "One-to-ones (one-to-ones)", "value": "one-to-ones"}
