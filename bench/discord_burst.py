@@ -4,7 +4,7 @@ and the worst event-loop lag while the burst is served.
     .venv/bin/python -m bench.discord_burst [--count 200] [--fake-embedder]
 
 Uses the real knowledge base over `content/` with the bundled model when it is installed
-(`load_embedder` with default settings), else the fake embedder; the results say which. The
+(`load_encoders` with default settings), else the fake embedders; the results say which. The
 index is built into a temporary folder, so a running bot's `var/` is never touched.
 """
 
@@ -25,18 +25,18 @@ from pathlib import Path
 from bench._common import QUESTIONS, ROOT, write_results
 from bot.client import OrgBot, freeze_loaded_objects
 from bot.settings import DiscordSettings, Settings, load_settings
-from bot.state import StateDB
+from bot.state import SqliteState
 from retrieval import (
     AsyncKnowledgeBase,
-    Embedder,
+    Encoders,
     KnowledgeBase,
     ModelError,
     ModelSettings,
-    load_embedder,
+    load_encoders,
 )
 from tests.fakediscord.bench import LoopLag, summarize
 from tests.fakediscord.harness import running_bot
-from tests.fakeembedder import FakeEmbedder
+from tests.fakeembedder import FakeEmbedder, FakeMultilingual
 
 # `orgbot` with the test suite's fake embedder registered, for a fake-embedder build.
 ORGBOT_WITH_FAKE = (
@@ -47,13 +47,16 @@ ACK_LIMIT = 3.0
 LAG_TARGET = 0.100
 
 
-def pick_embedder(settings: Settings, fake: bool) -> tuple[Embedder, str]:
+def pick_encoders(settings: Settings, fake: bool) -> tuple[Encoders, bool, str]:
+    """(the encoders, whether they are the fake ones, what to call them in the results)."""
     if not fake:
         try:
-            return load_embedder(settings.retrieval), "bundled model (all-MiniLM-L6-v2, CPU)"
+            described = "bundled encoders (all-MiniLM-L6-v2 + universal-sentence-encoder, CPU)"
+            return load_encoders(settings.retrieval), False, described
         except ModelError as exc:
-            print(f"bundled model unavailable ({exc}); using the fake embedder")
-    return FakeEmbedder(), "FakeEmbedder (hashed bag of words; no model)"
+            print(f"bundled models unavailable ({exc}); using the fake embedders")
+    fakes = Encoders(FakeEmbedder(), FakeMultilingual())
+    return fakes, True, "FakeEmbedder (hashed bag of words; no model)"
 
 
 def build_in_another_process(var_dir: Path, *, fake: bool) -> None:
@@ -65,7 +68,8 @@ def build_in_another_process(var_dir: Path, *, fake: bool) -> None:
     env = os.environ | {"ORGBOT_VAR_DIR": str(var_dir)}
     command = [str(Path(sys.executable).parent / "orgbot")]
     if fake:
-        env |= {"ORGBOT_MODEL__NAME": "fake", "ORGBOT_MODEL__SHA256": ""}
+        env |= {"ORGBOT_MODEL__NAME": "fake", "ORGBOT_MODEL__SHA256": "",
+                "ORGBOT_MULTILINGUAL__NAME": "fake-multilingual"}  # fmt: skip
         command = [sys.executable, "-c", ORGBOT_WITH_FAKE]
     subprocess.run(
         [*command, "index", "build"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL
@@ -75,9 +79,16 @@ def build_in_another_process(var_dir: Path, *, fake: bool) -> None:
 def bench_settings(var_dir: Path, fake: bool) -> Settings:
     """The default settings with the index in `var_dir` and the cooldown off."""
     defaults = load_settings()
-    model = ModelSettings(name="fake") if fake else defaults.retrieval.model
+    models = (
+        {
+            "model": ModelSettings(name="fake"),
+            "multilingual": ModelSettings(name="fake-multilingual"),
+        }
+        if fake
+        else {}
+    )
     return Settings(
-        retrieval=defaults.retrieval.model_copy(update={"var_dir": var_dir, "model": model}),
+        retrieval=defaults.retrieval.model_copy(update={"var_dir": var_dir, **models}),
         bot=defaults.bot.model_copy(
             update={"var_dir": var_dir, "discord": DiscordSettings(cooldown_seconds=0)}
         ),
@@ -91,7 +102,7 @@ def questions(count: int) -> list[str]:
 
 async def burst(settings: Settings, kb: KnowledgeBase, count: int) -> tuple[dict, float, list[int]]:
     worker = AsyncKnowledgeBase(kb)
-    state = await StateDB.open(settings.bot.state_db, b"bench-key")
+    state = await SqliteState.open(settings.bot.state_db, b"bench-key")
     try:
         async with running_bot(OrgBot(worker, state, settings)) as harness:
             asked = questions(count)
@@ -162,11 +173,11 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="orgbot-burst-") as scratch:
         folder = args.var_dir or Path(scratch)
-        embedder, described = pick_embedder(load_settings(), args.fake_embedder)
-        settings = bench_settings(Path(folder), isinstance(embedder, FakeEmbedder))
+        encoders, fake, described = pick_encoders(load_settings(), args.fake_embedder)
+        settings = bench_settings(Path(folder), fake)
         print(f"building the index with {described} …")
-        build_in_another_process(folder, fake=isinstance(embedder, FakeEmbedder))
-        kb = KnowledgeBase.open(settings.retrieval, embedder)
+        build_in_another_process(folder, fake=fake)
+        kb = KnowledgeBase.open(settings.retrieval, encoders)
         freeze_loaded_objects()  # as `orgbot run` does after loading
         try:
             runs = []
