@@ -76,6 +76,13 @@ class Stage:
         message = record.original or record.messages[0]
         return message.data
 
+    async def ask_as_newcomer(self, question: str, guild: Guild) -> dict[str, Any]:
+        """Ask as a user never seen before: polling must not run into the shared cooldown
+        (3 questions a minute per user, wherever they land)."""
+        name = f"newcomer{len(self.fake.world.users)}"
+        self.fake.world.add_user(name)
+        return await self.ask(question, guild=guild, user=name)
+
     async def mention(self, text: str, guild: Guild, shard: int) -> tuple[list[Any], list[Any]]:
         channel: Channel = guild.channel("general")
         since = self.fake.state.now()
@@ -168,11 +175,13 @@ async def test_a_build_published_while_both_run_is_answered_from_by_both(stage: 
     for shard in (0, 1):
         guild = stage.guild_on(shard)
         while True:
-            data = await stage.ask("picket line at the gate with delivery drivers", guild=guild)
-            fields = data["embeds"][0].get("fields", [])
+            data = await stage.ask_as_newcomer(
+                "picket line at the gate with delivery drivers", guild
+            )
+            fields = (data.get("embeds") or [{}])[0].get("fields", [])
             if fields and fields[0]["name"].startswith("1. Picket lines"):
                 break
-            assert asyncio.get_running_loop().time() - started < 5, f"shard {shard} not switched"
+            assert asyncio.get_running_loop().time() - started < 5, f"shard {shard}: {data}"
             await asyncio.sleep(0.2)
 
 
@@ -202,9 +211,11 @@ async def test_the_hosts_ride_out_a_postgresql_restart(stage: Stage) -> None:
     assert stage.hosts["a"].orgbot("index", "publish").returncode == 0
     deadline = asyncio.get_running_loop().time() + 15
     while True:
-        data = await stage.ask("picket line at the gate with delivery drivers", guild=guilds[1])
-        fields = data["embeds"][0].get("fields", [])
+        data = await stage.ask_as_newcomer(
+            "picket line at the gate with delivery drivers", guilds[1]
+        )
+        fields = (data.get("embeds") or [{}])[0].get("fields", [])
         if fields and fields[0]["name"].startswith("1. Picket lines"):
             break
-        assert asyncio.get_running_loop().time() < deadline, stage.hosts["b"].log_text()[-2000:]
+        assert asyncio.get_running_loop().time() < deadline, (data, stage.hosts["b"].log_text())
         await asyncio.sleep(0.3)

@@ -108,6 +108,14 @@ class World:
             guild.channels[channel.id] = channel
         return cls(bot=bot, app_id=bot.id, guild=guild, users=users)
 
+    def add_user(self, name: str) -> User:
+        """A new user who is a plain member of every guild (one nobody has spent a cooldown on)."""
+        user = User(snowflake(), name)
+        self.users[name] = user
+        for guild in self.guilds:
+            guild.members[user.id] = Member(user, [])
+        return user
+
     def channel(self, channel_id: int) -> Channel | None:
         for guild in self.guilds:
             if channel_id in guild.channels:
