@@ -28,6 +28,7 @@ from retrieval.search.answers import (
 from retrieval.search.grounding import GroundingModel, evidence
 from retrieval.search.names import PageNames
 from retrieval.search.ranking import Hit, Mode, Query, clean_question, rank_in_language
+from retrieval.search.scope import ScopeModel
 from retrieval.search.sections import IntentModel
 from retrieval.settings import RetrievalSettings
 from retrieval.wiki.language import answer_language, words, written_in
@@ -55,6 +56,7 @@ class KnowledgeBase:
         self.answerer = Answerer(settings.answer, settings.base_url, grounding)
         self._intent_role = MULTILINGUAL if self.encoders.multilingual else ENGLISH
         self._intents = IntentModel(self.encoders.multilingual or self.encoders.english)
+        self._scope = ScopeModel(self.encoders.multilingual or self.encoders.english)
         self._build = build
         self._names = (build, PageNames(build.pages.values()))
 
@@ -110,6 +112,7 @@ class KnowledgeBase:
                 written_in(text, question),
                 {r: v[n] for r, v in encoded.items()},
                 self._intents.scores(encoded[self._intent_role][n]),
+                self._scope.off_scope(encoded[self._intent_role][n]),
             )
             for n, (text, question) in enumerate(zip(texts, questions, strict=True))
         ]

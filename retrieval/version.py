@@ -1,3 +1,3 @@
 """The version of orgbot, read by the build manifest and `orgbot --version`."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -6,7 +6,7 @@ Everything here is CPU-bound and synchronous; the bot calls it from its worker t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -16,10 +16,20 @@ from retrieval.index.reader import LoadedBuild
 from retrieval.index.store import StoredPassage
 from retrieval.models import Page
 from retrieval.search import fusion
-from retrieval.search.sections import sections_by_fit
+from retrieval.search.sections import INTENT_WEIGHT, sections_by_fit
 
 Mode = Literal["hybrid", "dense", "lexical"]
 CANDIDATES = 50
+# The multilingual encoder finds a passage in the question's own language closer than one of
+# the same meaning in English, so a German question drifted to the three German translations
+# whatever it asked. Passages in the question's language lose this much cosine in its
+# ranking (chosen on the development questions: cross-lingual R@1 0.848 -> 0.870, translated
+# pages still found first; bench/results/quality.md).
+SAME_LANGUAGE_BIAS = 0.06
+# A page whose second passage also matches is more likely the answer than one lucky passage:
+# each hit gains this share of its page's second-best fused score (development questions:
+# cross-lingual R@1 0.804 -> 0.848, English unchanged).
+PAGE_SUPPORT = 0.5
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,6 +42,8 @@ class Query:
     vectors: dict[str, np.ndarray]
     # How much the question asks for each kind of section (sections.IntentModel).
     intent: dict[str, float] = field(default_factory=dict)
+    # How much it asks for what a methods wiki does not hold (scope.ScopeModel).
+    off_scope: float = 0.0
 
     @property
     def role(self) -> str:
@@ -67,7 +79,10 @@ def rankings(build: LoadedBuild, query: Query, mode: Mode, k: int = CANDIDATES) 
             if mode != "dense":
                 found.append(build.lexical(query.text, k))
         elif mode != "lexical" and name in query.vectors and name in build.indexes:
-            found.append(build.dense(name, query.vectors[name], k))
+            ids = build.dense(name, query.vectors[name], k)
+            if name == MULTILINGUAL and query.lang != "en":
+                ids = _without_language_bias(build, query, ids)
+            found.append(ids)
     return found
 
 
@@ -98,6 +113,7 @@ def rank(
             continue
         is_exact = page.original_slug in exact
         hits.append(Hit(passage, page, scored[pid], score, is_exact))
+    hits = _with_page_support(hits)
     hits.sort(key=lambda h: (h.fused, h.dense), reverse=True)
     # The best passage of each page the question names comes first; the rest keep their rank.
     named: dict[str, Hit] = {}
@@ -107,6 +123,26 @@ def rank(
     chosen = {id(hit) for hit in first}
     ordered = _one_per_section(first + [h for h in hits if id(h) not in chosen])
     return sections_by_fit(ordered, query.intent) if mode == "hybrid" else ordered
+
+
+def _without_language_bias(build: LoadedBuild, query: Query, ids: list[int]) -> list[int]:
+    """The multilingual ranking re-sorted with SAME_LANGUAGE_BIAS taken off passages written
+    in the question's language."""
+    cosine = build.matrices[MULTILINGUAL][ids] @ query.vectors[MULTILINGUAL]
+    adjusted = [
+        float(c) - SAME_LANGUAGE_BIAS * (build.pages[build.passages[pid].slug].lang == query.lang)
+        for pid, c in zip(ids, cosine, strict=True)
+    ]
+    return [pid for _, pid in sorted(zip(adjusted, ids, strict=True), key=lambda t: -t[0])]
+
+
+def _with_page_support(hits: list[Hit]) -> list[Hit]:
+    """Each hit's fused score plus PAGE_SUPPORT times its page's second-best passage."""
+    scores: dict[str, list[float]] = {}
+    for hit in hits:
+        scores.setdefault(hit.passage.slug, []).append(hit.fused)
+    second = {slug: sorted(s, reverse=True)[1] if len(s) > 1 else 0.0 for slug, s in scores.items()}
+    return [replace(h, fused=h.fused + PAGE_SUPPORT * second[h.passage.slug]) for h in hits]
 
 
 def _one_per_section(hits: list[Hit]) -> list[Hit]:
@@ -128,10 +164,15 @@ def in_language(build: LoadedBuild, hit: Hit, lang: str, query: Query) -> tuple[
     ids = build.by_slug.get(target, [])
     if not ids:
         return hit, fell_back
+    # The translation's section that fits the question best, as `sections_by_fit` chooses.
     scores = build.matrices[query.role][ids] @ query.vector
-    best = ids[int(np.argmax(scores))]
-    passage = build.passages[best]
-    moved = Hit(passage, build.pages[target], float(np.max(scores)), hit.fused, hit.exact)
+    fits = [
+        float(score) + INTENT_WEIGHT * query.intent.get(build.passages[pid].kind, 0.0)
+        for pid, score in zip(ids, scores, strict=True)
+    ]
+    best = int(np.argmax(fits))
+    passage = build.passages[ids[best]]
+    moved = Hit(passage, build.pages[target], float(scores[best]), hit.fused, hit.exact)
     return moved, fell_back
 
 
