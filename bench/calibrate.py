@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import random
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from bench._common import ROOT
 from retrieval import KnowledgeBase, Question, RetrievalSettings, build_index, load_encoders
 from retrieval.index.manifest import current_build
 from retrieval.search.evaluate import read_questions
-from retrieval.search.grounding import GroundingModel, fit
+from retrieval.search.grounding import FEATURES, GroundingModel, fit
 
 CALIBRATION = [
     ROOT / "tests" / "eval" / "questions.jsonl",
@@ -45,6 +47,48 @@ def choose_threshold(
     return best
 
 
+def calibration_signals(kb: KnowledgeBase) -> tuple[list[dict[str, float]], list[bool]]:
+    """The grounding signals of every calibration question that has words to search."""
+    signals, answerable = [], []
+    for row in read_questions(*CALIBRATION):
+        found = kb.signals(Question(row.question, lang=row.lang))
+        if found is not None:
+            signals.append(found)
+            answerable.append(row.answerable)
+    return signals, answerable
+
+
+def cross_validated(
+    signals: Sequence[dict[str, float]], answerable: Sequence[bool],
+    features: Sequence[str] = FEATURES, *, folds: int = 5, repeats: int = 5,
+) -> tuple[float, float]:  # fmt: skip
+    """(share of unanswerable refused, share of answerable answered) on questions the fit and
+    the threshold never saw: `folds`-fold cross-validation, repeated over `repeats` shuffles."""
+    refused = answered = unanswerable = answerable_seen = 0
+    for seed in range(repeats):
+        order = list(range(len(signals)))
+        random.Random(seed).shuffle(order)
+        for fold in range(folds):
+            test = set(order[fold::folds])
+            train = [i for i in order if i not in test]
+            mean, scale, weights = fit(
+                [signals[i] for i in train], [answerable[i] for i in train], features=features
+            )
+            model = GroundingModel({}, mean, scale, weights, 0.5, "", features=tuple(features))
+            threshold, _, _ = choose_threshold(
+                [model.confidence(signals[i]) for i in train], [answerable[i] for i in train]
+            )
+            for i in test:
+                said_yes = model.confidence(signals[i]) >= threshold
+                if answerable[i]:
+                    answerable_seen += 1
+                    answered += said_yes
+                else:
+                    unanswerable += 1
+                    refused += not said_yes
+    return refused / max(unanswerable, 1), answered / max(answerable_seen, 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--var-dir", type=Path, help="Reuse (or keep) the index built here.")
@@ -55,13 +99,7 @@ def main() -> None:
     if current_build(settings.index_dir) is None:
         build_index(settings, encoders)
     kb = KnowledgeBase.open(settings, encoders)
-    rows = read_questions(*CALIBRATION)
-    signals, answerable = [], []
-    for row in rows:
-        found = kb.signals(Question(row.question, lang=row.lang))
-        if found is not None:
-            signals.append(found)
-            answerable.append(row.answerable)
+    signals, answerable = calibration_signals(kb)
     mean, scale, weights = fit(signals, answerable)
     names = {role: encoder.name for role, encoder in encoders.roles()}
     model = GroundingModel(names, mean, scale, weights, 0.5, "")

@@ -25,7 +25,7 @@ import numpy as np
 
 from retrieval.embedding import MULTILINGUAL
 from retrieval.index.reader import LoadedBuild
-from retrieval.search.ranking import Hit, Query
+from retrieval.search.ranking import SAME_LANGUAGE_BIAS, Hit, Query
 from retrieval.wiki.language import content_terms
 
 CALIBRATION = Path(__file__).with_name("grounding.json")
@@ -47,6 +47,7 @@ def evidence(build: LoadedBuild, query: Query, page_hits: Sequence[Hit]) -> dict
     pids = [hit.passage.id for hit in page_hits]
     multilingual = MULTILINGUAL in query.vectors and MULTILINGUAL in build.matrices
     closest_ml = sentence_ml = 0.0
+    closest = max(hit.dense for hit in page_hits)
     if multilingual:
         vector = query.vectors[MULTILINGUAL]
         closest_ml = float(np.max(build.matrices[MULTILINGUAL][pids] @ vector))
@@ -54,6 +55,12 @@ def evidence(build: LoadedBuild, query: Query, page_hits: Sequence[Hit]) -> dict
         filled = [s for s in sentences if len(s)]
         if filled:
             sentence_ml = float(np.max(np.concatenate(filled).astype(np.float32) @ vector))
+    # A page in the question's own language looks closer than it is (ranking.py); without
+    # this, a translation's confidence would outrank the English page that answers.
+    if not english and build.pages[page_hits[0].passage.slug].lang == query.lang:
+        closest_ml -= SAME_LANGUAGE_BIAS
+        sentence_ml -= SAME_LANGUAGE_BIAS
+        closest -= SAME_LANGUAGE_BIAS
     terms = [t for t in content_terms(query.text) if len(t) > 2 and not t.isdigit()]
     unknown = [t for t in terms if build.document_frequency.get(t, 0) == 0]
     stems = {t[:5] for t in terms}
@@ -64,7 +71,7 @@ def evidence(build: LoadedBuild, query: Query, page_hits: Sequence[Hit]) -> dict
     found = sum(1 for name in names if name.casefold() in page_text)
     names_in_page = found / len(names) if names else 1.0
     return {
-        "closest_passage": max(hit.dense for hit in page_hits),
+        "closest_passage": closest,
         "closest_passage_multilingual": closest_ml,
         "closest_sentence_multilingual": sentence_ml,
         "words_in_passages": len(stems & near) / len(stems) if english and stems else 0.0,
@@ -92,11 +99,12 @@ class GroundingModel:
     weights: tuple[float, ...]  # bias first, then one per FEATURES
     threshold: float  # the confidence at which a page counts as an answer
     fitted_on: str
+    features: tuple[str, ...] = FEATURES  # a subset only when the benchmark compares them
 
     def confidence(self, signals: dict[str, float]) -> float:
         total = self.weights[0]
         for name, mean, scale, weight in zip(
-            FEATURES, self.mean, self.scale, self.weights[1:], strict=True
+            self.features, self.mean, self.scale, self.weights[1:], strict=True
         ):
             total += weight * (signals[name] - mean) / scale
         return 1 / (1 + math.exp(-total))
@@ -129,10 +137,11 @@ class GroundingModel:
 
 def fit(
     signals: Sequence[dict[str, float]], answerable: Sequence[bool], *, l2: float = L2,
-    steps: int = 3000, rate: float = 0.5,
+    steps: int = 3000, rate: float = 0.5, features: Sequence[str] = FEATURES,
 ) -> tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]:  # fmt: skip
-    """(mean, scale, weights) of an L2-regularised logistic regression, by gradient descent."""
-    x = np.array([[s[name] for name in FEATURES] for s in signals], dtype=np.float64)
+    """(mean, scale, weights) of an L2-regularised logistic regression, by gradient descent,
+    over `features` (all of FEATURES but when the benchmark compares subsets)."""
+    x = np.array([[s[name] for name in features] for s in signals], dtype=np.float64)
     y = np.array(answerable, dtype=np.float64)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0

@@ -3,10 +3,11 @@
 Near misses share words with a page: "how much strike pay does the union give?" is close to
 the strike page, "is it legal to withhold rent here?" to the rent-strike page. What gives
 them away is what they ask for: a law, an amount, a date, a software setting, an office to
-file with. `ScopeModel` scores how much closer a question is to such requests than to the
-questions a methods page answers, with the multilingual encoder, so a German or Spanish near
-miss scores as its English twin would. The score is one signal of the grounding model
-(`retrieval.search.grounding`), which learns how much it counts.
+file with. `ScopeModel` scores how much closer a question is to the nearest such request
+than to the nearest question a methods page answers (`sections.QUESTIONS`), with the
+multilingual encoder, so a German or Spanish near miss scores as its English twin would.
+The score is one signal of the grounding model (`retrieval.search.grounding`), which learns
+how much it counts.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from retrieval.embedding import Embedder
+from retrieval.search.sections import QUESTIONS
 
 # Requests a methods wiki does not answer, by kind (written in English; the encoder is
 # multilingual). Chosen from the development questions' near misses, never the held-out ones.
@@ -44,22 +46,18 @@ OUT_OF_SCOPE: dict[str, tuple[str, ...]] = {
         "recommend a restaurant",
     ),
 }  # fmt: skip
-# What a methods page answers.
-IN_SCOPE = (
-    "how do we organise this", "what is this method", "how does this tactic work",
-    "what can go wrong with it", "examples of campaigns that did this", "when should we use it",
-)  # fmt: skip
 
 
 class ScopeModel:
-    """The requests above, embedded once by the encoder that reads questions in any language."""
+    """Both sets of questions, embedded once by the encoder that reads any language."""
 
     def __init__(self, encoder: Embedder) -> None:
-        self._outside = [encoder.embed(list(group)) for group in OUT_OF_SCOPE.values()]
-        self._inside = encoder.embed(list(IN_SCOPE))
+        self._outside = encoder.embed([q for group in OUT_OF_SCOPE.values() for q in group])
+        self._inside = encoder.embed([q for group in QUESTIONS.values() for q in group])
 
     def off_scope(self, query: np.ndarray) -> float:
-        """How much closer the question is to the nearest kind of out-of-scope request than
-        to what a methods page answers (mean cosine to each group's questions)."""
-        outside = max(float((vectors @ query).mean()) for vectors in self._outside)
-        return outside - float((self._inside @ query).mean())
+        """Cosine to the closest out-of-scope request minus cosine to the closest question a
+        methods page answers. (Nearest neighbours told the development questions' near misses
+        apart better than the mean over each kind: 0.827 against 0.804 refused at 0.96 answered,
+        by cross-validation.)"""
+        return float((self._outside @ query).max() - (self._inside @ query).max())

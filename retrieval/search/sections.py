@@ -49,8 +49,9 @@ QUESTIONS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 # In cosine units per unit of intent score; chosen on the calibration questions
 # (bench/results/quality.md; 2.0 -> 2.5 lifted German section P@1 from 0.69 to 0.75, and to
-# 0.81 with the "mechanism" kind; 3.0 cost English): strong enough to put the asked-for section first on a page, too weak to lift an
-# unrelated one. A kind no question asks for ("mechanism", history) has no intent score.
+# 0.81 with the "mechanism" kind; 3.0 cost English): strong enough to put the asked-for
+# section first on a page, too weak to lift an unrelated one. A kind no question asks for
+# ("mechanism", history) has no intent score.
 INTENT_WEIGHT = 2.5
 
 
