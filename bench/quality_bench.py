@@ -1,9 +1,9 @@
 """Answer quality with the bundled encoders, on questions calibration saw and on ones it never saw.
 
-Reports, for the development questions (tests/eval/questions.jsonl and calibration.jsonl,
-which tuning and `bench.calibrate` used) and two held-out sets used by nothing but this
-report: tests/eval/holdout.jsonl, and tests/eval/fresh.jsonl, written later by someone who
-had seen no answers, and first run after the tuning it reports on:
+Reports, for the development questions (tests/eval/questions.jsonl, calibration.jsonl and
+calibration2.jsonl, which tuning and `bench.calibrate` used) and two held-out sets used by
+nothing but this report: tests/eval/holdout.jsonl, and tests/eval/fresh.jsonl, written later
+by someone who had seen no answers, and first run after the tuning it reports on:
 
 - ranking per language and per group (English, cross-lingual, translated): Recall@1/3/5, MRR;
 - section precision at 1 per language, overall and when the page is right;
@@ -29,7 +29,7 @@ from retrieval.search.evaluate import EvalQuestion, ModeReport, read_questions
 from retrieval.search.grounding import FEATURES
 
 EVAL = ROOT / "tests" / "eval"
-DEV = [EVAL / "questions.jsonl", EVAL / "calibration.jsonl"]
+DEV = [EVAL / "questions.jsonl", EVAL / "calibration.jsonl", EVAL / "calibration2.jsonl"]
 HOLDOUT = [EVAL / "holdout.jsonl"]
 FRESH = [EVAL / "fresh.jsonl"]
 # Subsets of the grounding signals, to show what each adds.

@@ -44,7 +44,8 @@ def test_quality_on_the_question_set_meets_targets(bundled_kb: KnowledgeBase) ->
     assert hybrid.recall[3] >= 0.90
     assert hybrid.mrr >= 0.80
     assert hybrid.mrr > max(lexical.mrr, dense.mrr)
-    assert hybrid.no_answer_precision >= 0.8
+    # The honest-no targets: most unanswerable questions refused, nearly all answerable answered.
+    assert hybrid.no_answer_recall >= 0.85 and hybrid.answered_rate >= 0.95
 
 
 def test_german_french_and_spanish_questions_find_english_only_pages(
@@ -79,6 +80,36 @@ def test_a_how_to_question_quotes_the_steps_first(bundled_kb: KnowledgeBase) -> 
     german = bundled_kb.ask(Question("Welche Risiken hat eine Machtanalyse?"))
     assert german.citations[0].slug == "de/power-mapping"
     assert german.citations[0].anchor == "risiken"
+
+
+def test_what_is_gets_the_summary_and_a_translation_does_not_pull_a_question_to_itself(
+    bundled_kb: KnowledgeBase,
+) -> None:
+    # "What does X mean?" leads with the summary or lead, not with how it works.
+    french = bundled_kb.ask(Question("Que veut dire « escalade » dans une campagne militante ?"))
+    assert (french.citations[0].slug, french.citations[0].anchor) in {
+        ("escalation", "summary"), ("escalation", "overview"),
+    }  # fmt: skip
+    # The Spanish one-to-ones page is closer in language, the English page closer in meaning.
+    spanish = bundled_kb.ask(
+        Question("¿Para qué sirven las reuniones en casa en una campaña vecinal?")
+    )
+    assert (spanish.citations[0].slug, spanish.citations[0].anchor) == (
+        "house-meetings",
+        "use-it-for",
+    )
+
+
+def test_near_misses_that_ask_for_a_law_or_an_amount_get_an_honest_no(
+    bundled_kb: KnowledgeBase,
+) -> None:
+    for question in (
+        "is it legal to withhold rent in California if the landlord won't fix the mould?",
+        "Combien la CGT verse-t-elle par jour de grève aux grévistes ?",
+    ):
+        answer = bundled_kb.ask(Question(question))
+        assert not answer.answered and answer.citations == (), question
+    assert bundled_kb.ask(Question("how do we plan a rent strike?")).answered
 
 
 def test_the_exact_title_of_a_stub_says_the_page_is_not_written_yet(

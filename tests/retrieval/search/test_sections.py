@@ -58,12 +58,14 @@ def test_section_kinds_from_headings_and_a_translation_from_its_original() -> No
     encoder = FakeEmbedder()
     texts = [
         "Summary text",
+        "A visit builds trust because people meet face to face",
         "Knock on doors in pairs and ask one question",
         "Visiting at the wrong hour annoys people",
         "Knock on doors in pairs and ask one question",  # the translation's steps section
     ]
     passages = [
         ("visits", "Summary", None),
+        ("visits", "How it works", None),
         ("visits", "How to use it", None),
         ("visits", "Potential risks", None),
         ("de/visits", "So geht ihr vor", "visits"),
@@ -71,4 +73,5 @@ def test_section_kinds_from_headings_and_a_translation_from_its_original() -> No
 
     kinds = section_kinds(passages, encoder.embed(texts), encoder)
 
-    assert kinds == ["definition", "how-to", "risks", "how-to"]
+    # "How it works" is not what "what is it?" asks for: its own kind, no intent lifts it.
+    assert kinds == ["definition", "mechanism", "how-to", "risks", "how-to"]

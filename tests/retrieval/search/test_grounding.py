@@ -1,0 +1,65 @@
+"""The grounding model: fitted on signals, stored beside the code, refused when out of date."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+from retrieval.search.grounding import FEATURES, GroundingModel, fit
+
+
+def signals(answerable: bool, rng: random.Random) -> dict[str, float]:
+    """Signals where an answerable question's best passage is closer and it asks in scope."""
+    found = {name: rng.random() for name in FEATURES}
+    found["closest_passage"] = rng.gauss(0.6 if answerable else 0.4, 0.05)
+    found["off_scope"] = rng.gauss(-0.05 if answerable else 0.1, 0.03)
+    return found
+
+
+def test_the_fit_learns_which_signals_tell_answerable_questions_apart() -> None:
+    rng = random.Random(7)
+    labels = [n % 3 != 0 for n in range(150)]
+    rows = [signals(label, rng) for label in labels]
+
+    mean, scale, weights = fit(rows, labels)
+    model = GroundingModel({}, mean, scale, weights, 0.5, "")
+
+    by_name = dict(zip(FEATURES, weights[1:], strict=True))
+    assert by_name["closest_passage"] > 0 > by_name["off_scope"]
+    unseen = [(signals(label, rng), label) for label in (True, False) * 20]
+    right = sum((model.confidence(s) >= 0.5) == label for s, label in unseen)
+    assert right >= 38
+
+
+def test_a_fit_over_some_signals_reads_only_those() -> None:
+    rng = random.Random(3)
+    labels = [n % 2 == 0 for n in range(60)]
+    rows = [signals(label, rng) for label in labels]
+    mean, scale, weights = fit(rows, labels, features=("closest_passage",))
+    model = GroundingModel({}, mean, scale, weights, 0.5, "", features=("closest_passage",))
+
+    assert len(weights) == 2
+    assert (
+        model.confidence({"closest_passage": 0.7})
+        > 0.5
+        > model.confidence({"closest_passage": 0.3})
+    )
+
+
+def test_the_stored_model_round_trips_and_an_older_one_is_not_used(tmp_path: Path) -> None:
+    path = tmp_path / "grounding.json"
+    model = GroundingModel(
+        {"english": "minilm"}, tuple(0.0 for _ in FEATURES), tuple(1.0 for _ in FEATURES),
+        tuple(0.1 for _ in range(len(FEATURES) + 1)), 0.6, "fitted on test rows",
+    )  # fmt: skip
+    model.save(path)
+
+    assert GroundingModel.load(path) == model
+    assert model.suits({"english": "minilm"}) and not model.suits({"english": "other"})
+    older = json.loads(path.read_text(encoding="utf-8"))
+    older["features"] = [f for f in FEATURES if f != "off_scope"]
+    path.write_text(json.dumps(older), encoding="utf-8")
+    assert GroundingModel.load(path) is None  # fitted without a signal it now needs
+    path.write_text("{not json", encoding="utf-8")
+    assert GroundingModel.load(path) is None

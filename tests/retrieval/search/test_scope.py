@@ -1,0 +1,31 @@
+"""Near misses ask for what a methods wiki does not hold, in any of its languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.embedding import Embedder
+from retrieval.search.scope import ScopeModel
+
+pytestmark = pytest.mark.model
+
+# (asks for a law, a price, a tool…, asks about organising on the same topic)
+PAIRS = [
+    ("is it legal for our landlord to evict us for withholding rent here?",
+     "how do we organise a rent strike in our building?"),
+    ("Was kostet es, einen Saal für unser Treffen zu mieten?",
+     "Wie organisieren wir ein Treffen mit unseren Nachbarn?"),
+    ("¿Qué dice la ley sobre hacer huelga en mi país?",
+     "¿Cómo preparamos una huelga en nuestro lugar de trabajo?"),
+    ("Quel logiciel utiliser pour envoyer nos newsletters et comment le configurer ?",
+     "Comment construire une liste de contacts pour notre campagne ?"),
+]  # fmt: skip
+
+
+def test_a_near_miss_scores_further_out_of_scope_than_its_on_topic_twin(
+    multilingual: Embedder,
+) -> None:
+    scope = ScopeModel(multilingual)
+    for outside, inside in PAIRS:
+        vectors = multilingual.embed([outside, inside])
+        assert scope.off_scope(vectors[0]) > scope.off_scope(vectors[1]), (outside, inside)
