@@ -141,8 +141,13 @@ def _with_page_support(hits: list[Hit]) -> list[Hit]:
     scores: dict[str, list[float]] = {}
     for hit in hits:
         scores.setdefault(hit.passage.slug, []).append(hit.fused)
-    second = {slug: sorted(s, reverse=True)[1] if len(s) > 1 else 0.0 for slug, s in scores.items()}
-    return [replace(h, fused=h.fused + PAGE_SUPPORT * second[h.passage.slug]) for h in hits]
+    second = {slug: sorted(s, reverse=True)[1] for slug, s in scores.items() if len(s) > 1}
+    return [
+        replace(h, fused=h.fused + PAGE_SUPPORT * second[h.passage.slug])
+        if h.passage.slug in second
+        else h
+        for h in hits
+    ]
 
 
 def _one_per_section(hits: list[Hit]) -> list[Hit]:
