@@ -1,8 +1,8 @@
 """Fit the grounding model (retrieval/search/grounding.json) on the calibration questions.
 
 The calibration questions are tests/eval/questions.jsonl, calibration.jsonl and
-calibration2.jsonl; tests/eval/holdout.jsonl and fresh.jsonl are never read here, so the quality benchmark can report on
-questions the calibration never saw. The threshold is the confidence that keeps at least
+calibration2.jsonl; tests/eval/holdout.jsonl and fresh.jsonl are never read here, so the
+quality benchmark can report on questions the calibration never saw. The threshold is the confidence that keeps at least
 ANSWERED of the answerable calibration questions answered while saying "no" to as many
 unanswerable ones as possible.
 

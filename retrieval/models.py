@@ -243,6 +243,9 @@ class IndexStatus:
     # What is wrong with the build on disk (parts missing, cut short or damaged) or around
     # it (the content folder gone), each with what to do; empty when all is well.
     problems: tuple[str, ...] = ()
+    # The orgbot version that made the build; an older one answers, but without what a newer
+    # build computes (section kinds), until `orgbot index build` remakes it.
+    made_by: str = ""
 
 
 @dataclass(frozen=True)

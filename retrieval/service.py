@@ -256,7 +256,7 @@ class KnowledgeBase:
         models = tuple((facts.model, facts.dimension) for facts in m.encoders.values())
         return IndexStatus(
             m.build_id, m.created_at, models, m.pages, m.passages, size, str(build.folder),
-            tuple(changed), tuple(problems),
+            tuple(changed), tuple(problems), m.version,
         )  # fmt: skip
 
     def reload(self) -> Reload:

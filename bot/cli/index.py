@@ -21,6 +21,7 @@ from retrieval import (
     Encoders,
     KnowledgeBase,
     RetrievalSettings,
+    __version__,
     build_index,
     load_encoders,
 )
@@ -84,6 +85,13 @@ def build(
     run_build(settings, load_encoders(settings), full=full)
 
 
+def made_by(version: str) -> str:
+    """The version that made the build, and what to do when it is not this one."""
+    if version == __version__:
+        return f"orgbot {version}"
+    return f"orgbot {version}; `orgbot index build` remakes it with orgbot {__version__}"
+
+
 @index_app.command("status")
 def status(ctx: typer.Context) -> None:
     """Show the build in use: id, model, counts, size on disk, pages changed since, health.
@@ -105,6 +113,7 @@ def status(ctx: typer.Context) -> None:
         ("size on disk", f"{info.size_bytes / 1e6:.1f} MB"),
         ("folder", info.path),
         ("changed since", f"{len(info.changed_pages)} page(s): {changed}" if changed else "none"),
+        ("made by", made_by(info.made_by)),
         ("health", "not ok (below)" if info.problems else "ok"),
     ]
     table = Table(show_header=False, box=None)

@@ -57,7 +57,7 @@ def evidence(build: LoadedBuild, query: Query, page_hits: Sequence[Hit]) -> dict
             sentence_ml = float(np.max(np.concatenate(filled).astype(np.float32) @ vector))
     # A page in the question's own language looks closer than it is (ranking.py); without
     # this, a translation's confidence would outrank the English page that answers.
-    if not english and build.pages[page_hits[0].passage.slug].lang == query.lang:
+    if multilingual and not english and build.pages[page_hits[0].passage.slug].lang == query.lang:
         closest_ml -= SAME_LANGUAGE_BIAS
         sentence_ml -= SAME_LANGUAGE_BIAS
         closest -= SAME_LANGUAGE_BIAS
@@ -114,7 +114,7 @@ class GroundingModel:
 
     def save(self, path: Path = CALIBRATION) -> None:
         data = {
-            "fitted_on": self.fitted_on, "encoders": self.encoders, "features": FEATURES,
+            "fitted_on": self.fitted_on, "encoders": self.encoders, "features": self.features,
             "mean": self.mean, "scale": self.scale, "weights": self.weights,
             "threshold": self.threshold,
         }  # fmt: skip

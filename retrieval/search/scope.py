@@ -18,10 +18,10 @@ from retrieval.embedding import Embedder
 from retrieval.search.sections import QUESTIONS
 
 # Requests a methods wiki does not answer, by kind (written in English; the encoder is
-# multilingual). Chosen from the development questions' near misses, never the held-out ones
-# (the second half of "fact" from tests/eval/calibration2.jsonl: refused 0.756 -> 0.796 by
-# cross-validation at 0.95 answered; prototypes for "other movements" cost 0.05 and were
-# left out).
+# multilingual). Chosen from the development questions' near misses, never the held-out ones.
+# The second half of "fact" came from tests/eval/calibration2.jsonl: on all 414 development
+# questions, by cross-validation, refused 0.756 -> 0.796 at 0.955 answered; prototypes for
+# "other movements" cost 0.05 and were left out.
 OUT_OF_SCOPE: dict[str, tuple[str, ...]] = {
     "law": (
         "is it legal to do this", "what does the law say about it",
@@ -55,8 +55,9 @@ OUT_OF_SCOPE: dict[str, tuple[str, ...]] = {
 # An organiser describing their own trouble asks in scope too ("our landlord won't fix the
 # heating, could we do a rent strike?"), though it reads like a legal question; with these
 # beside the questions each section answers (`sections.QUESTIONS`), refusals rose 0.796 ->
-# 0.831 by cross-validation and tests/eval/questions.jsonl kept 0.951 answered (0.927
-# without).
+# 0.831 by cross-validation on the 414 development questions, and the answerable ones of
+# tests/eval/questions.jsonl were answered 0.951 of the time across the folds and repeats
+# (0.927 without).
 SITUATIONS = (
     "our group has this problem, what should we do", "we tried it and it failed, what went wrong",
     "could this tactic work in our situation", "how do we get more people involved",
@@ -74,7 +75,7 @@ class ScopeModel:
 
     def off_scope(self, query: np.ndarray) -> float:
         """Cosine to the closest out-of-scope request minus cosine to the closest question a
-        methods page answers. (Nearest neighbours told the development questions' near misses
-        apart better than the mean over each kind: 0.827 against 0.804 refused at 0.96 answered,
-        by cross-validation.)"""
+        methods page answers. (Nearest neighbours told near misses apart better than the mean
+        over each kind: 0.827 against 0.804 refused at 0.96 answered, by cross-validation on
+        the 263 development questions of the time.)"""
         return float((self._outside @ query).max() - (self._inside @ query).max())

@@ -47,9 +47,10 @@ QUESTIONS: dict[str, tuple[str, ...]] = {
         "how was this verified",
     ),
 }  # fmt: skip
-# In cosine units per unit of intent score; chosen on the calibration questions
-# (bench/results/quality.md; 2.0 -> 2.5 lifted German section P@1 from 0.69 to 0.75, and to
-# 0.81 with the "mechanism" kind; 3.0 cost English): strong enough to put the asked-for
+# In cosine units per unit of intent score; chosen on the 86 section-labelled questions of
+# tests/eval/calibration.jsonl (2.0 -> 2.5 lifted German section P@1 from 0.69 to 0.75, and
+# to 0.81 with the "mechanism" kind; 3.0 cost English; on all 177 labelled development
+# questions 2.5 and 3.0 tie): strong enough to put the asked-for
 # section first on a page, too weak to lift an unrelated one. A kind no question asks for
 # ("mechanism", history) has no intent score.
 INTENT_WEIGHT = 2.5

@@ -35,7 +35,9 @@ def test_german_question_gets_the_german_page(bundled_kb: KnowledgeBase) -> None
     assert answer.citations[0].slug == "de/power-mapping"
 
 
-def test_quality_on_the_question_set_meets_targets(bundled_kb: KnowledgeBase) -> None:
+def test_the_original_question_set_keeps_its_quality(bundled_kb: KnowledgeBase) -> None:
+    """A regression floor on a development set the calibration was fitted on, a margin below
+    what it measures (bench/results/quality.md reports the held-out figures)."""
     rows = read_questions(QUESTIONS)
     assert len(rows) >= 80 and sum(not r.answerable for r in rows) >= 8
     hybrid, lexical, dense = (
@@ -44,8 +46,11 @@ def test_quality_on_the_question_set_meets_targets(bundled_kb: KnowledgeBase) ->
     assert hybrid.recall[3] >= 0.90
     assert hybrid.mrr >= 0.80
     assert hybrid.mrr > max(lexical.mrr, dense.mrr)
-    # The honest-no targets: most unanswerable questions refused, nearly all answerable answered.
-    assert hybrid.no_answer_recall >= 0.85 and hybrid.answered_rate >= 0.95
+    # Measured: 0.923 of the unanswerable refused, 0.955 of the answerable answered, 0.706 of
+    # the "no"s right (13 unanswerable against 110 answerable: a few wrong "no"s weigh a lot).
+    assert hybrid.no_answer_recall >= 0.80
+    assert hybrid.answered_rate >= 0.94
+    assert hybrid.no_answer_precision >= 0.65
 
 
 def test_german_french_and_spanish_questions_find_english_only_pages(

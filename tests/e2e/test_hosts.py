@@ -217,5 +217,6 @@ async def test_the_hosts_ride_out_a_postgresql_restart(stage: Stage) -> None:
         fields = (data.get("embeds") or [{}])[0].get("fields", [])
         if fields and fields[0]["name"].startswith("1. Picket lines"):
             break
-        assert asyncio.get_running_loop().time() < deadline, (data, stage.hosts["b"].log_text())
+        log = stage.hosts["b"].log_text()[-2000:]
+        assert asyncio.get_running_loop().time() < deadline, (data, log)
         await asyncio.sleep(0.3)

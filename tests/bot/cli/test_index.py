@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from bot.cli import app
+from retrieval import __version__
 
 runner = CliRunner()
 
@@ -45,3 +47,21 @@ def test_status_of_a_whole_build_says_ok(config: Path) -> None:
     run(config, "index", "build")
     status = run(config, "index", "status")
     assert status.exit_code == 0 and "health" in status.output and "ok" in status.output
+
+
+def test_status_names_a_build_an_older_orgbot_made_and_how_to_remake_it(config: Path) -> None:
+    run(config, "index", "build")
+    current = run(config, "index", "status")
+    assert f"orgbot {__version__}" in current.output and "remakes" not in current.output
+    (build,) = builds(config)
+    manifest = config.parent / "var" / "index" / build / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["version"] = "0.0.1"
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+
+    older = run(config, "index", "status")
+
+    assert older.exit_code == 0, older.output  # it still answers: not a failure
+    assert "orgbot 0.0.1; `orgbot index build` remakes it" in older.output
+    rebuilt = run(config, "index", "build")
+    assert rebuilt.exit_code == 0 and "Nothing changed" not in rebuilt.output

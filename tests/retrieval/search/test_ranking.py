@@ -1,10 +1,23 @@
-"""How pages are ordered: a page with a second matching passage beats one lucky passage."""
+"""How pages are ordered and which version of a page is quoted."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+from retrieval.embedding import MULTILINGUAL
 from retrieval.index.store import StoredPassage
 from retrieval.models import Page
-from retrieval.search.ranking import PAGE_SUPPORT, Hit, _with_page_support
+from retrieval.search.ranking import (
+    PAGE_SUPPORT,
+    Hit,
+    Query,
+    _with_page_support,
+    _without_language_bias,
+    in_language,
+)
 
 
 def hit(slug: str, anchor: str, fused: float) -> Hit:
@@ -31,3 +44,71 @@ def test_a_page_whose_second_passage_matches_too_moves_ahead() -> None:
 def test_a_page_with_one_passage_keeps_its_score() -> None:
     (alone,) = _with_page_support([hit("alone", "summary", 0.02)])
     assert alone.fused == 0.02
+
+
+def stub_build(passages: list[StoredPassage], vectors: list[list[float]], pages: list[Page]) -> Any:
+    """The parts of a LoadedBuild the two functions below read, over hand-made vectors."""
+    by_slug: dict[str, list[int]] = {}
+    for passage in passages:
+        by_slug.setdefault(passage.slug, []).append(passage.id)
+    versions = {(p.original_slug, p.lang): p.slug for p in pages}
+
+    def version_for(original: str, lang: str) -> tuple[str, bool]:
+        found = versions.get((original, lang))
+        return (found, False) if found else (original, True)
+
+    matrix = np.array(vectors, dtype=np.float32)
+    return SimpleNamespace(
+        passages=passages, pages={p.slug: p for p in pages}, by_slug=by_slug,
+        matrices={MULTILINGUAL: matrix}, version_for=version_for,
+    )  # fmt: skip
+
+
+def passage(pid: int, slug: str, anchor: str, kind: str) -> StoredPassage:
+    return StoredPassage(pid, slug, anchor.title(), anchor, kind, 0, "text", (), {})
+
+
+def german_query(vector: list[float], intent: dict[str, float] | None = None) -> Query:
+    query = np.array(vector, dtype=np.float32)
+    return Query("frage", "de", {MULTILINGUAL: query / np.linalg.norm(query)}, intent or {})
+
+
+def test_a_passage_in_the_question_language_loses_its_head_start() -> None:
+    pages = [
+        Page("rent-strikes", "rent-strikes.md", "Rent strikes", "method"),
+        Page("de/one-to-ones", "de/one-to-ones.md", "Einzelgespräche", "method", lang="de",
+             translation_of="one-to-ones"),
+    ]  # fmt: skip
+    passages = [passage(0, "de/one-to-ones", "summary", "definition"),
+                passage(1, "rent-strikes", "summary", "definition")]  # fmt: skip
+    # The German passage is a little closer (0.62 against 0.60), less than the bias.
+    build = stub_build(passages, [[0.62, 0.7846], [0.60, 0.80]], pages)
+    query = german_query([1.0, 0.0])
+
+    assert _without_language_bias(build, query, [0, 1]) == [1, 0]
+    assert _without_language_bias(build, query, []) == []
+    # Far closer in its own language, it still comes first.
+    build = stub_build(passages, [[0.90, 0.4359], [0.60, 0.80]], pages)
+    assert _without_language_bias(build, query, [0, 1]) == [0, 1]
+
+
+def test_moving_to_a_translation_picks_the_section_the_question_asks_for() -> None:
+    pages = [
+        Page("one-to-ones", "one-to-ones.md", "One-to-ones", "method"),
+        Page("de/one-to-ones", "de/one-to-ones.md", "Einzelgespräche", "method", lang="de",
+             translation_of="one-to-ones"),
+    ]  # fmt: skip
+    passages = [
+        passage(0, "one-to-ones", "potential-risks", "risks"),
+        passage(1, "de/one-to-ones", "summary", "definition"),
+        passage(2, "de/one-to-ones", "risiken", "risks"),
+    ]
+    build = stub_build(passages, [[1.0, 0.0], [0.80, 0.60], [0.70, 0.7141]], pages)
+    query = german_query([1.0, 0.0], {"risks": 0.06, "definition": -0.02})
+    english = Hit(passages[0], pages[0], 1.0, 0.03)
+
+    moved, fell_back = in_language(build, english, "de", query)
+    assert (moved.passage.anchor, fell_back) == ("risiken", False)
+    # Without the intent (the dense-only half), the closer summary is taken.
+    plain, _ = in_language(build, english, "de", query, by_fit=False)
+    assert plain.passage.anchor == "summary"
