@@ -133,7 +133,7 @@ def targets(original: ModeReport, held: dict[str, ModeReport]) -> list[str]:
     """Each target of the multilingual-answers issue against what was measured: English on
     the original development set (questions.jsonl, as the issue states it), the others on
     each held-out set; "—" where a set has no such questions."""
-    columns = ["questions.jsonl (dev)", *held]
+    columns = ["questions.jsonl", *held]
     english = original.slices["lang en"]
 
     def on_held(value: Callable[[ModeReport], float | None]) -> dict[str, float | None]:
@@ -223,7 +223,9 @@ def main() -> None:
         f"({', '.join(str(p.relative_to(ROOT)) for p in DEV)}). Held-out questions (never used "
         f"for tuning or calibration): {len(held)} (tests/eval/holdout.jsonl, reported on "
         f"before the latest tuning) and {len(fresh)} fresh ones (tests/eval/fresh.jsonl, "
-        "written before that tuning by someone who had seen no answers).",
+        "written by someone who had seen no answers and first run after all tuning). An "
+        "earlier fresh set, reported once in bench/results/quality-first-fresh.md, then "
+        "joined calibration as tests/eval/calibration2.jsonl.",
         "",
         "## Ranking (hybrid search): Recall@1 / Recall@3 / MRR (questions)",
         "",
