@@ -5,13 +5,28 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
+import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from retrieval import KnowledgeBase, RetrievalSettings, build_index, load_encoders
+from retrieval.index.manifest import current_build
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 QUESTIONS = ROOT / "tests" / "eval" / "questions.jsonl"
+
+
+def bundled_kb(var_dir: Path | None, prefix: str) -> KnowledgeBase:
+    """The bundled wiki searched with the bundled encoders: the build in `var_dir` (made
+    there first when it has none), or a new one in a throwaway folder."""
+    folder = var_dir or Path(tempfile.mkdtemp(prefix=prefix))
+    settings = RetrievalSettings(content_dir=ROOT / "content", var_dir=folder)
+    encoders = load_encoders(settings)
+    if current_build(settings.index_dir) is None:
+        build_index(settings, encoders)
+    return KnowledgeBase.open(settings, encoders)
 
 
 def machine() -> str:

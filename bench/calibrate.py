@@ -14,13 +14,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench._common import ROOT
-from retrieval import KnowledgeBase, Question, RetrievalSettings, build_index, load_encoders
-from retrieval.index.manifest import current_build
+from bench._common import ROOT, bundled_kb
+from retrieval import KnowledgeBase, Question
 from retrieval.search.evaluate import read_questions
 from retrieval.search.grounding import FEATURES, GroundingModel, fit
 
@@ -94,15 +92,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--var-dir", type=Path, help="Reuse (or keep) the index built here.")
     args = parser.parse_args()
-    var_dir = args.var_dir or Path(tempfile.mkdtemp(prefix="orgbot-calibrate-"))
-    settings = RetrievalSettings(content_dir=ROOT / "content", var_dir=var_dir)
-    encoders = load_encoders(settings)
-    if current_build(settings.index_dir) is None:
-        build_index(settings, encoders)
-    kb = KnowledgeBase.open(settings, encoders)
+    kb = bundled_kb(args.var_dir, "orgbot-calibrate-")
     signals, answerable = calibration_signals(kb)
     mean, scale, weights = fit(signals, answerable)
-    names = {role: encoder.name for role, encoder in encoders.roles()}
+    names = {role: encoder.name for role, encoder in kb.encoders.roles()}
     model = GroundingModel(names, mean, scale, weights, 0.5, "")
     confidences = [model.confidence(s) for s in signals]
     threshold, refused, answered = choose_threshold(confidences, answerable)

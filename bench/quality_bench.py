@@ -17,14 +17,12 @@ Run: .venv/bin/python -m bench.quality_bench [--var-dir DIR]
 from __future__ import annotations
 
 import argparse
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from bench._common import ROOT, write_results
+from bench._common import ROOT, bundled_kb, write_results
 from bench.calibrate import calibration_signals, cross_validated
-from retrieval import KnowledgeBase, RetrievalSettings, build_index, evaluate, load_encoders
-from retrieval.index.manifest import current_build
+from retrieval import KnowledgeBase, evaluate
 from retrieval.search import fusion
 from retrieval.search.evaluate import EvalQuestion, ModeReport, read_questions
 from retrieval.search.grounding import FEATURES
@@ -192,12 +190,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--var-dir", type=Path, help="Reuse (or keep) the index built here.")
     args = parser.parse_args()
-    var_dir = args.var_dir or Path(tempfile.mkdtemp(prefix="orgbot-quality-"))
-    settings = RetrievalSettings(content_dir=ROOT / "content", var_dir=var_dir)
-    encoders = load_encoders(settings)
-    if current_build(settings.index_dir) is None:
-        build_index(settings, encoders)
-    kb = KnowledgeBase.open(settings, encoders)
+    kb = bundled_kb(args.var_dir, "orgbot-quality-")
+    encoders = kb.encoders
     dev, held, fresh = read_questions(*DEV), read_questions(*HOLDOUT), read_questions(*FRESH)
     old = read_questions(DEV[0])
     hybrid = {
