@@ -13,7 +13,6 @@ import json
 import os
 import pathlib
 import shutil
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -27,6 +26,7 @@ from typer.testing import CliRunner, Result
 from bot.cli import app
 from retrieval import KnowledgeBase
 from tests.paths import CONTENT, REPO, WIKI
+from tests.sandbox import damage_search_table, fixture_config
 
 runner = CliRunner()
 QUESTION = "rent pledge withhold rent"
@@ -34,14 +34,7 @@ QUESTION = "rent pledge withhold rent"
 
 @pytest.fixture
 def config(tmp_path: Path) -> Path:
-    shutil.copytree(WIKI, tmp_path / "content")
-    path = tmp_path / "orgbot.toml"
-    path.write_text(
-        'content_dir = "content"\nvar_dir = "var"\n[model]\nname = "fake"\n'
-        '[multilingual]\nname = "fake-multilingual"\n'
-        "[answer]\nthreshold = 0.3\nsee_also_threshold = 0.2\n"
-    )
-    return path
+    return fixture_config(tmp_path)
 
 
 def orgbot(config: Path, *args: str) -> Result:
@@ -187,19 +180,6 @@ def test_read_only_var_is_one_line_and_the_old_build_answers(
 
 
 # -- damaged build parts -------------------------------------------------------------------
-
-
-def damage_search_table(store: Path) -> None:
-    """Overwrite the first page of the full-text table: opening still works, searching not."""
-    with sqlite3.connect(store) as conn:
-        (root,) = conn.execute(
-            "SELECT rootpage FROM sqlite_master WHERE name = 'passages_fts_data'"
-        ).fetchone()
-        (size,) = conn.execute("PRAGMA page_size").fetchone()
-    conn.close()
-    with store.open("r+b") as handle:
-        handle.seek((root - 1) * size)
-        handle.write(b"\xde\xad" * (size // 2))
 
 
 def test_a_damaged_page_in_the_store_is_found_by_status_and_ask_says_how_to_rebuild(

@@ -4,13 +4,13 @@ and what it says about its build."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 
 import pytest
 
 from retrieval import IndexNotReady, KnowledgeBase, Question, build_index
 from retrieval.search import names
 from retrieval.service import MAX_NAME_CHARS
+from tests.sandbox import damage_search_table
 
 
 def test_page_lookup_complete_and_related(kb) -> None:
@@ -30,22 +30,9 @@ def test_page_lookup_complete_and_related(kb) -> None:
     assert kb.suggest("rent pledgs")[0].slug == "rent-pledges"
 
 
-def damage_the_search_table(kb) -> None:
-    store = kb.build.folder / "store.sqlite3"
-    with sqlite3.connect(store) as conn:
-        (root,) = conn.execute(
-            "SELECT rootpage FROM sqlite_master WHERE name = 'passages_fts_data'"
-        ).fetchone()
-        (size,) = conn.execute("PRAGMA page_size").fetchone()
-    conn.close()
-    with store.open("r+b") as handle:
-        handle.seek((root - 1) * size)
-        handle.write(b"\xff" * size)
-
-
 def test_status_finds_a_damaged_store_and_ask_says_how_to_rebuild(kb) -> None:
     assert kb.status().problems == ()
-    damage_the_search_table(kb)
+    damage_search_table(kb.build.folder / "store.sqlite3")
     (problem,) = kb.status().problems
     assert "store.sqlite3 is damaged" in problem and "orgbot index build --full" in problem
     with pytest.raises(IndexNotReady, match=r"is damaged.*orgbot index build --full"):

@@ -12,6 +12,7 @@ import pytest
 from retrieval.index.builder import build_index
 from retrieval.index.health import build_problems, write_failure
 from retrieval.index.manifest import Manifest
+from tests.sandbox import damage_search_table
 
 
 @pytest.fixture
@@ -24,16 +25,7 @@ def test_a_whole_build_has_no_problems(build: Path) -> None:
 
 
 def test_a_damaged_page_in_the_store_is_found(build: Path) -> None:
-    store = build / "store.sqlite3"
-    with sqlite3.connect(store) as conn:
-        (root,) = conn.execute(
-            "SELECT rootpage FROM sqlite_master WHERE name = 'passages_fts_data'"
-        ).fetchone()
-        (size,) = conn.execute("PRAGMA page_size").fetchone()
-    conn.close()
-    with store.open("r+b") as handle:
-        handle.seek((root - 1) * size)
-        handle.write(b"\xff" * size)
+    damage_search_table(build / "store.sqlite3")
     (problem,) = build_problems(build, Manifest.read(build))
     assert problem.startswith("store.sqlite3 is damaged")
 

@@ -68,6 +68,12 @@ def passage(pid: int, slug: str, anchor: str, kind: str) -> StoredPassage:
     return StoredPassage(pid, slug, anchor.title(), anchor, kind, 0, "text", (), {})
 
 
+GERMAN_ONE_TO_ONES = Page(
+    "de/one-to-ones", "de/one-to-ones.md", "Einzelgespräche", "method", lang="de",
+    translation_of="one-to-ones",
+)  # fmt: skip
+
+
 def german_query(vector: list[float], intent: dict[str, float] | None = None) -> Query:
     query = np.array(vector, dtype=np.float32)
     return Query("frage", "de", {MULTILINGUAL: query / np.linalg.norm(query)}, intent or {})
@@ -76,8 +82,7 @@ def german_query(vector: list[float], intent: dict[str, float] | None = None) ->
 def test_a_passage_in_the_question_language_loses_its_head_start() -> None:
     pages = [
         Page("rent-strikes", "rent-strikes.md", "Rent strikes", "method"),
-        Page("de/one-to-ones", "de/one-to-ones.md", "Einzelgespräche", "method", lang="de",
-             translation_of="one-to-ones"),
+        GERMAN_ONE_TO_ONES,
     ]  # fmt: skip
     passages = [passage(0, "de/one-to-ones", "summary", "definition"),
                 passage(1, "rent-strikes", "summary", "definition")]  # fmt: skip
@@ -95,8 +100,7 @@ def test_a_passage_in_the_question_language_loses_its_head_start() -> None:
 def test_moving_to_a_translation_picks_the_section_the_question_asks_for() -> None:
     pages = [
         Page("one-to-ones", "one-to-ones.md", "One-to-ones", "method"),
-        Page("de/one-to-ones", "de/one-to-ones.md", "Einzelgespräche", "method", lang="de",
-             translation_of="one-to-ones"),
+        GERMAN_ONE_TO_ONES,
     ]  # fmt: skip
     passages = [
         passage(0, "one-to-ones", "potential-risks", "risks"),
