@@ -56,7 +56,7 @@ class KnowledgeBase:
         self.answerer = Answerer(settings.answer, settings.base_url, grounding)
         self._intent_role = MULTILINGUAL if self.encoders.multilingual else ENGLISH
         self._intents = IntentModel(self.encoders.multilingual or self.encoders.english)
-        self._scope = ScopeModel(self.encoders.multilingual or self.encoders.english)
+        self._scope = ScopeModel(self._intents)
         self._build = build
         self._names = (build, PageNames(build.pages.values()))
 

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from retrieval.embedding import Embedder
-from retrieval.search.sections import QUESTIONS
+from retrieval.search.sections import IntentModel
 
 # Requests a methods wiki does not answer, by kind (written in English; the encoder is
 # multilingual). Chosen from the development questions' near misses, never the held-out ones.
@@ -66,12 +65,14 @@ SITUATIONS = (
 
 
 class ScopeModel:
-    """Both sets of questions, embedded once by the encoder that reads any language."""
+    """Both sets of questions, embedded once by the encoder that reads intent; the section
+    questions are the intent model's own vectors, not embedded again."""
 
-    def __init__(self, encoder: Embedder) -> None:
-        self._outside = encoder.embed([q for group in OUT_OF_SCOPE.values() for q in group])
-        inside = [q for group in QUESTIONS.values() for q in group] + list(SITUATIONS)
-        self._inside = encoder.embed(inside)
+    def __init__(self, intents: IntentModel) -> None:
+        outside = [q for group in OUT_OF_SCOPE.values() for q in group]
+        vectors = intents.encoder.embed(outside + list(SITUATIONS))
+        self._outside = vectors[: len(outside)]
+        self._inside = np.vstack([intents.question_vectors, vectors[len(outside) :]])
 
     def off_scope(self, query: np.ndarray) -> float:
         """Cosine to the closest out-of-scope request minus cosine to the closest question a

@@ -64,6 +64,11 @@ class IntentModel:
         self._kinds = list(QUESTIONS)
         self._vectors = [encoder.embed(list(QUESTIONS[kind])) for kind in self._kinds]
 
+    @property
+    def question_vectors(self) -> np.ndarray:
+        """Every kind's typical questions, one row each."""
+        return np.vstack(self._vectors)
+
     def scores(self, query: np.ndarray) -> dict[str, float]:
         """How much closer the question is to each kind's questions than to the average."""
         raw = [float((vectors @ query).mean()) for vectors in self._vectors]

@@ -7,6 +7,7 @@ import pytest
 from retrieval import KnowledgeBase, Question
 from retrieval.embedding import Embedder
 from retrieval.search.scope import ScopeModel
+from retrieval.search.sections import IntentModel
 
 pytestmark = pytest.mark.model
 
@@ -36,7 +37,7 @@ def test_the_signal_reaches_the_grounding_model(bundled_kb: KnowledgeBase) -> No
 def test_a_near_miss_scores_further_out_of_scope_than_its_on_topic_twin(
     multilingual: Embedder,
 ) -> None:
-    scope = ScopeModel(multilingual)
+    scope = ScopeModel(IntentModel(multilingual))
     for outside, inside in PAIRS:
         vectors = multilingual.embed([outside, inside])
         assert scope.off_scope(vectors[0]) > scope.off_scope(vectors[1]), (outside, inside)
