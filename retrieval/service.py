@@ -27,6 +27,7 @@ from retrieval.search.answers import (
 )
 from retrieval.search.grounding import GroundingModel, evidence
 from retrieval.search.names import PageNames
+from retrieval.search.precedents import Precedents
 from retrieval.search.ranking import Hit, Mode, Query, clean_question, rank_in_language
 from retrieval.search.scope import ScopeModel
 from retrieval.search.sections import IntentModel
@@ -51,11 +52,13 @@ class KnowledgeBase:
         self.settings = settings
         self.encoders = Encoders.of(encoders)
         names = {role: encoder.name for role, encoder in self.encoders.roles()}
+        intent_encoder = self.encoders.multilingual or self.encoders.english
+        self._precedents = Precedents.load(intent_encoder)
         calibrated = GroundingModel.load()
-        grounding = calibrated if calibrated and calibrated.suits(names) else None
-        self.answerer = Answerer(settings.answer, settings.base_url, grounding)
+        suits = calibrated and calibrated.suits(names) and self._precedents is not None
+        self.answerer = Answerer(settings.answer, settings.base_url, calibrated if suits else None)
         self._intent_role = MULTILINGUAL if self.encoders.multilingual else ENGLISH
-        self._intents = IntentModel(self.encoders.multilingual or self.encoders.english)
+        self._intents = IntentModel(intent_encoder)
         self._scope = ScopeModel(self._intents)
         self._build = build
         self._names = (build, PageNames(build.pages.values()))
@@ -76,6 +79,11 @@ class KnowledgeBase:
     @property
     def build(self) -> LoadedBuild:
         return self._build
+
+    @property
+    def intent_encoder(self) -> Embedder:
+        """The encoder whose vectors read a question's intent, scope and precedents."""
+        return self._intents.encoder
 
     # -- questions ---------------------------------------------------------------------------
 
@@ -106,13 +114,16 @@ class KnowledgeBase:
         if not texts:
             return []
         encoded = {role: encoder.embed(texts) for role, encoder in self.encoders.roles()}
+        reads_intent = encoded[self._intent_role]
+        precedents = self._precedents
         return [
             Query(
                 text,
                 written_in(text, question),
                 {r: v[n] for r, v in encoded.items()},
-                self._intents.scores(encoded[self._intent_role][n]),
-                self._scope.off_scope(encoded[self._intent_role][n]),
+                self._intents.scores(reads_intent[n]),
+                self._scope.off_scope(reads_intent[n]),
+                precedents.likeness(reads_intent[n]) if precedents else 0.0,
             )
             for n, (text, question) in enumerate(zip(texts, questions, strict=True))
         ]

@@ -32,7 +32,7 @@ CALIBRATION = Path(__file__).with_name("grounding.json")
 FEATURES = (
     "closest_passage", "closest_passage_multilingual", "closest_sentence_multilingual",
     "words_in_passages", "names_the_page", "not_english", "unknown_words", "unknown_word_count",
-    "names_in_page", "names_missing", "off_scope",
+    "names_in_page", "names_missing", "off_scope", "like_unanswerable",
 )  # fmt: skip
 # Regularisation of the fit: chosen by 5-fold cross-validation on the calibration questions
 # (refused of the unanswerable questions in the folds each fit did not see, at 0.956
@@ -82,6 +82,7 @@ def evidence(build: LoadedBuild, query: Query, page_hits: Sequence[Hit]) -> dict
         "names_in_page": names_in_page,
         "names_missing": min(len(names), 3) * (1 - names_in_page),
         "off_scope": query.off_scope,
+        "like_unanswerable": query.like_unanswerable,
     }
 
 

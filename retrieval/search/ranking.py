@@ -45,6 +45,9 @@ class Query:
     intent: dict[str, float] = field(default_factory=dict)
     # How much it asks for what a methods wiki does not hold (scope.ScopeModel).
     off_scope: float = 0.0
+    # How much more it resembles earlier unanswerable questions than answerable ones
+    # (precedents.Precedents).
+    like_unanswerable: float = 0.0
 
     @property
     def role(self) -> str:

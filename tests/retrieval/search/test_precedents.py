@@ -1,0 +1,103 @@
+"""Precedents: how much a question resembles earlier ones the wiki could not answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrieval import KnowledgeBase, Question
+from retrieval.embedding import Embedder
+from retrieval.search import precedents
+from retrieval.search.precedents import PRECEDENTS, Precedents, signature
+
+
+class Named:
+    """Just enough of an encoder for `Precedents.load` to check who made the vectors."""
+
+    def __init__(self, name: str, dimension: int = 3) -> None:
+        self.name, self.dimension, self.weights_sha256 = name, dimension, "abc123"
+
+
+def unit(*values: float) -> np.ndarray:
+    vector = np.array(values, dtype=np.float32)
+    unit_vector: np.ndarray = vector / np.linalg.norm(vector)
+    return unit_vector
+
+
+def three() -> Precedents:
+    vectors = np.vstack([unit(1, 0, 0), unit(0, 1, 0), unit(0, 0, 1)])
+    return Precedents(vectors, np.array([False, True, True]), "enc abc123")
+
+
+def test_likeness_is_the_closest_unanswerable_minus_the_closest_answerable() -> None:
+    precedents = three()
+    near_unanswerable = unit(0.9, 0.1, 0)
+
+    assert precedents.likeness(near_unanswerable) == pytest.approx(
+        float(near_unanswerable[0] - near_unanswerable[1]), abs=1e-6
+    )
+    assert precedents.likeness(unit(0, 1, 0.1)) < 0 < precedents.likeness(near_unanswerable)
+
+
+def test_a_mask_leaves_precedents_out_and_a_missing_side_means_no_signal() -> None:
+    precedents = three()
+    query = unit(0.2, 0.3, 0.9)
+    without_third = np.array([True, True, False])
+
+    assert precedents.likeness(query, among=without_third) == pytest.approx(
+        float(query[0] - query[1]), abs=1e-6
+    )
+    assert precedents.likeness(query, among=np.array([False, True, True])) == 0.0
+
+
+def test_stored_precedents_load_only_for_the_encoder_that_made_them(tmp_path: Path) -> None:
+    path = tmp_path / "precedents.npz"
+    three().save(path)
+
+    loaded = Precedents.load(Named("enc"), path)
+    assert loaded is not None and loaded.encoder == "enc abc123"
+    assert np.allclose(loaded.vectors, three().vectors, atol=1e-3)
+    assert loaded.answerable.tolist() == [False, True, True]
+    assert Precedents.load(Named("other"), path) is None
+    assert Precedents.load(Named("enc", dimension=4), path) is None
+    assert Precedents.load(Named("enc"), tmp_path / "absent.npz") is None
+    path.write_bytes(b"not a numpy archive")
+    assert Precedents.load(Named("enc"), path) is None
+
+
+@pytest.mark.model
+def test_the_bundled_precedents_belong_to_the_bundled_encoder(multilingual: Embedder) -> None:
+    stored = Precedents.load(multilingual)
+
+    assert stored is not None, f"{PRECEDENTS} was made by another encoder; run bench.calibrate"
+    assert stored.encoder == signature(multilingual)
+    assert 100 <= int((~stored.answerable).sum()) < int(stored.answerable.sum())
+
+
+@pytest.mark.model
+def test_a_question_like_earlier_unanswerable_ones_scores_higher(
+    bundled_kb: KnowledgeBase,
+) -> None:
+    # A detail of a covered case, as development questions asked it in other words ("who led
+    # the glasgow rent strikes in 1915?"), and a question about organising around it.
+    detail = bundled_kb.signals(Question("Who exactly led the Glasgow tenants in 1915?"))
+    method = bundled_kb.signals(Question("How did the Glasgow tenants organise their strike?"))
+
+    assert detail is not None and method is not None
+    assert detail["like_unanswerable"] > method["like_unanswerable"]
+
+
+@pytest.mark.model
+def test_without_precedents_for_its_encoder_the_calibration_is_not_used(
+    bundled_kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert bundled_kb.answerer.grounding is not None
+    monkeypatch.setattr(precedents, "PRECEDENTS", tmp_path / "absent.npz")
+
+    again = KnowledgeBase(bundled_kb.settings, bundled_kb.encoders, bundled_kb.build)
+
+    assert again.answerer.grounding is None  # the best passage's cosine decides instead
+    signals = again.signals(Question("Who exactly led the Glasgow tenants in 1915?"))
+    assert signals is not None and signals["like_unanswerable"] == 0.0
