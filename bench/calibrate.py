@@ -6,7 +6,8 @@ questions the calibration never saw. The threshold is the confidence that keeps 
 ANSWERED of the answerable calibration questions answered while saying "no" to as many
 unanswerable ones as possible. The same questions become the precedents
 (retrieval/search/precedents.npz); in the fit, each question's likeness to them leaves its own
-row out, as a new question would not find itself.
+row out, as a new question would not find itself. The section-intent model
+(retrieval/search/learned_intent.npz) is fitted on them too.
 
 Run: .venv/bin/python -m bench.calibrate [--var-dir DIR]
 """
@@ -24,9 +25,13 @@ import numpy as np
 
 from bench._common import ROOT, bundled_kb
 from retrieval import KnowledgeBase, Question
+from retrieval.embedding.base import signature
 from retrieval.search.evaluate import read_questions
 from retrieval.search.grounding import FEATURES, GroundingModel, fit
-from retrieval.search.precedents import Precedents, signature
+from retrieval.search.learned_intent import KINDS, LearnedIntent
+from retrieval.search.learned_intent import fit as fit_intent
+from retrieval.search.precedents import Precedents
+from retrieval.search.sections import QUESTIONS
 
 CALIBRATION = [
     ROOT / "tests" / "eval" / "questions.jsonl",
@@ -136,6 +141,17 @@ def cross_validated(
     return refused / max(unanswerable, 1), answered / max(answerable_seen, 1)
 
 
+def learned_intent(kb: KnowledgeBase) -> LearnedIntent:
+    """The section-intent model, fitted on the calibration questions that ask for a kind of
+    section and on the typical questions of each kind (`sections.QUESTIONS`)."""
+    rows = [row for row in read_questions(*CALIBRATION) if row.kind in KINDS]
+    typical = [(kind, text) for kind in KINDS for text in QUESTIONS[kind]]
+    texts = [row.question for row in rows] + [text for _, text in typical]
+    kinds = [row.kind for row in rows] + [kind for kind, _ in typical]
+    encoder = kb.intent_encoder
+    return fit_intent(encoder.embed(texts), kinds, signature(encoder))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--var-dir", type=Path, help="Reuse (or keep) the index built here.")
@@ -157,6 +173,7 @@ def main() -> None:
     )
     GroundingModel(names, mean, scale, weights, round(threshold, 4), fitted_on).save()
     calibration.precedents().save()
+    learned_intent(kb).save()
     print(f"threshold {threshold:.3f}: {fitted_on}")
 
 

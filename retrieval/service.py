@@ -26,6 +26,7 @@ from retrieval.search.answers import (
     nothing_to_search,
 )
 from retrieval.search.grounding import GroundingModel, evidence
+from retrieval.search.learned_intent import LearnedIntent
 from retrieval.search.names import PageNames
 from retrieval.search.precedents import Precedents
 from retrieval.search.ranking import Hit, Mode, Query, clean_question, rank_in_language
@@ -58,7 +59,7 @@ class KnowledgeBase:
         suits = calibrated and calibrated.suits(names) and self._precedents is not None
         self.answerer = Answerer(settings.answer, settings.base_url, calibrated if suits else None)
         self._intent_role = MULTILINGUAL if self.encoders.multilingual else ENGLISH
-        self._intents = IntentModel(intent_encoder)
+        self._intents = IntentModel(intent_encoder, LearnedIntent.load(intent_encoder))
         self._scope = ScopeModel(self._intents)
         self._build = build
         self._names = (build, PageNames(build.pages.values()))

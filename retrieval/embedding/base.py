@@ -29,6 +29,11 @@ class Embedder(Protocol):
         ...
 
 
+def signature(encoder: Embedder) -> str:
+    """Who made a set of vectors: the encoder's name and its weights' sha256."""
+    return f"{encoder.name} {encoder.weights_sha256}"
+
+
 def normalise(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.embedding import Embedder
+from retrieval.embedding.base import signature
 
 PRECEDENTS = Path(__file__).with_name("precedents.npz")
 
@@ -66,7 +67,3 @@ class Precedents:
         if vectors.ndim != 2 or vectors.shape != (len(answerable), encoder.dimension):
             return None
         return cls(vectors, answerable, made_by)
-
-
-def signature(encoder: Embedder) -> str:
-    return f"{encoder.name} {encoder.weights_sha256}"

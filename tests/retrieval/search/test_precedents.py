@@ -9,8 +9,9 @@ import pytest
 
 from retrieval import KnowledgeBase, Question
 from retrieval.embedding import Embedder
+from retrieval.embedding.base import signature
 from retrieval.search import precedents
-from retrieval.search.precedents import PRECEDENTS, Precedents, signature
+from retrieval.search.precedents import PRECEDENTS, Precedents
 
 
 class Named:

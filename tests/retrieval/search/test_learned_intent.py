@@ -1,0 +1,91 @@
+"""The learned section intent: fitted on labelled questions, stored, used only for its encoder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrieval import KnowledgeBase
+from retrieval.embedding import Embedder
+from retrieval.embedding.base import normalise, signature
+from retrieval.search.learned_intent import KINDS, LearnedIntent, fit
+from retrieval.search.sections import LEARNED_SHARE, IntentModel
+from tests.fakeembedder import FakeEmbedder
+
+
+def labelled(rng: np.random.Generator, per_kind: int = 30) -> tuple[np.ndarray, list[str]]:
+    """Vectors where each kind leans along its own axis, under noise that is mostly 'topic'."""
+    rows, kinds = [], []
+    for axis, kind in enumerate(KINDS):
+        for _ in range(per_kind):
+            vector = rng.normal(0, 1, 16)
+            vector[axis] += 3.5
+            rows.append(vector)
+            kinds.append(kind)
+    return normalise(np.array(rows)), kinds
+
+
+def test_the_fit_names_the_kind_of_questions_it_never_saw() -> None:
+    rng = np.random.default_rng(5)
+    vectors, kinds = labelled(rng)
+    model = fit(vectors, kinds, "enc abc")
+    unseen, truth = labelled(rng, per_kind=10)
+
+    named = [max(p, key=p.__getitem__) for p in map(model.probabilities, unseen)]
+
+    assert sum(n == t for n, t in zip(named, truth, strict=True)) >= 42  # of 50; by chance, 10
+    assert sum(model.probabilities(unseen[0]).values()) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_the_stored_model_is_used_only_with_its_encoder(tmp_path: Path) -> None:
+    encoder = FakeEmbedder()
+    path = tmp_path / "intent.npz"
+    weights = np.zeros((encoder.dimension + 1, len(KINDS)), dtype=np.float32)
+    weights[-1, KINDS.index("risks")] = 3.0  # bias only: every question asks for the risks
+    LearnedIntent(weights, signature(encoder)).save(path)
+
+    loaded = LearnedIntent.load(encoder, path)
+    assert loaded is not None
+    query = encoder.embed(["anything"])[0]
+    assert max(loaded.probabilities(query).items(), key=lambda kv: kv[1])[0] == "risks"
+    other = FakeEmbedder()
+    other.name = "another-encoder"
+    assert LearnedIntent.load(other, path) is None
+    assert LearnedIntent.load(encoder, tmp_path / "absent.npz") is None
+    path.write_text("not numpy", encoding="utf-8")
+    assert LearnedIntent.load(encoder, path) is None
+
+
+def test_the_learned_probabilities_shift_the_typical_questions_scores() -> None:
+    encoder = FakeEmbedder()
+    weights = np.zeros((encoder.dimension + 1, len(KINDS)), dtype=np.float32)
+    weights[-1, KINDS.index("examples")] = 5.0
+    query = encoder.embed(["how do we do this step by step"])[0]
+
+    plain = IntentModel(encoder).scores(query)
+    learned = IntentModel(encoder, LearnedIntent(weights, signature(encoder))).scores(query)
+
+    gain = {kind: learned[kind] - plain[kind] for kind in plain}
+    assert gain["examples"] == pytest.approx(LEARNED_SHARE * (1 - 1 / len(KINDS)), abs=0.01)
+    assert gain["sources"] == 0.0  # a kind the model does not know keeps its score
+    assert all(gain[kind] < 0 for kind in KINDS if kind != "examples")
+
+
+@pytest.mark.model
+def test_the_bundled_model_reads_the_bundled_encoders_vectors(
+    multilingual: Embedder, bundled_kb: KnowledgeBase
+) -> None:
+    learned = LearnedIntent.load(multilingual)
+    assert learned is not None, "learned_intent.npz was fitted for another encoder"
+    assert bundled_kb.intent_encoder is multilingual
+    # Worded apart from the development questions, in three languages.
+    asks = {
+        "Was kann schiefgehen, wenn wir das machen?": "risks",
+        "Pouvez-vous me donner des exemples concrets ?": "examples",
+        "¿Cuáles son los pasos para organizarlo?": "how-to",
+    }
+    for question, kind in asks.items():
+        found = learned.probabilities(multilingual.embed([question])[0])
+        assert max(found, key=found.__getitem__) == kind, (question, found)
