@@ -26,7 +26,7 @@ import numpy as np
 from bench._common import ROOT, bundled_kb
 from retrieval import KnowledgeBase, Question
 from retrieval.embedding.base import signature
-from retrieval.search.evaluate import read_questions
+from retrieval.search.evaluate import EvalQuestion, read_questions
 from retrieval.search.grounding import FEATURES, GroundingModel, fit
 from retrieval.search.learned_intent import KINDS, LearnedIntent
 from retrieval.search.learned_intent import fit as fit_intent
@@ -99,7 +99,7 @@ def calibration_signals(kb: KnowledgeBase) -> Calibration:
             signals.append(found)
             answerable.append(row.answerable)
             texts.append(row.question)
-    encoder = kb.intent_encoder
+    encoder = kb.intents.encoder
     found = Calibration(signals, answerable, encoder.embed(texts), signature(encoder))
     every = np.ones(len(signals), dtype=bool)
     return replace(found, signals=list(found.with_precedents(every, range(len(signals))).values()))
@@ -141,14 +141,15 @@ def cross_validated(
     return refused / max(unanswerable, 1), answered / max(answerable_seen, 1)
 
 
-def learned_intent(kb: KnowledgeBase) -> LearnedIntent:
-    """The section-intent model, fitted on the calibration questions that ask for a kind of
-    section and on the typical questions of each kind (`sections.QUESTIONS`)."""
-    rows = [row for row in read_questions(*CALIBRATION) if row.kind in KINDS]
+def learned_intent(kb: KnowledgeBase, questions: Sequence[EvalQuestion] = ()) -> LearnedIntent:
+    """The section-intent model, fitted on the questions (the calibration questions unless
+    given) that ask for a kind of section, and on the typical questions of each kind
+    (`sections.QUESTIONS`)."""
+    rows = [row for row in questions or read_questions(*CALIBRATION) if row.kind in KINDS]
     typical = [(kind, text) for kind in KINDS for text in QUESTIONS[kind]]
     texts = [row.question for row in rows] + [text for _, text in typical]
     kinds = [row.kind for row in rows] + [kind for kind, _ in typical]
-    encoder = kb.intent_encoder
+    encoder = kb.intents.encoder
     return fit_intent(encoder.embed(texts), kinds, signature(encoder))
 
 

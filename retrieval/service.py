@@ -82,9 +82,9 @@ class KnowledgeBase:
         return self._build
 
     @property
-    def intent_encoder(self) -> Embedder:
-        """The encoder whose vectors read a question's intent, scope and precedents."""
-        return self._intents.encoder
+    def intents(self) -> IntentModel:
+        """What each question asks for; its encoder also reads scope and precedents."""
+        return self._intents
 
     # -- questions ---------------------------------------------------------------------------
 
