@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import time
 from collections.abc import Sequence
@@ -28,7 +29,7 @@ from retrieval.search.answers import (
 from retrieval.search.grounding import GroundingModel, evidence
 from retrieval.search.learned_intent import LearnedIntent
 from retrieval.search.names import PageNames
-from retrieval.search.precedents import Precedents
+from retrieval.search.precedents import PRECEDENTS, Precedents
 from retrieval.search.ranking import Hit, Mode, Query, clean_question, rank_in_language
 from retrieval.search.scope import ScopeModel
 from retrieval.search.sections import IntentModel
@@ -36,6 +37,7 @@ from retrieval.settings import RetrievalSettings
 from retrieval.wiki.language import answer_language, words, written_in
 from retrieval.wiki.loader import WIKILINK, slugify
 
+log = logging.getLogger(__name__)
 # Where each kind's pages live, so a lookup of `gezi-park` as a case finds
 # `case-studies/gezi-park`.
 KIND_FOLDERS = {"case-study": "case-studies/", "source": "sources/", "thinker": "thinkers/"}
@@ -54,15 +56,29 @@ class KnowledgeBase:
         self.encoders = Encoders.of(encoders)
         names = {role: encoder.name for role, encoder in self.encoders.roles()}
         intent_encoder = self.encoders.multilingual or self.encoders.english
-        self._precedents = Precedents.load(intent_encoder)
-        calibrated = GroundingModel.load()
-        suits = calibrated and calibrated.suits(names) and self._precedents is not None
-        self.answerer = Answerer(settings.answer, settings.base_url, calibrated if suits else None)
+        self.precedents = Precedents.load(intent_encoder)
+        self.answerer = Answerer(settings.answer, settings.base_url, self._grounding(names))
         self._intent_role = MULTILINGUAL if self.encoders.multilingual else ENGLISH
         self._intents = IntentModel(intent_encoder, LearnedIntent.load(intent_encoder))
         self._scope = ScopeModel(self._intents)
         self._build = build
         self._names = (build, PageNames(build.pages.values()))
+
+    def _grounding(self, encoders: dict[str, str]) -> GroundingModel | None:
+        """The calibrated grounding model when it was fitted for these encoders and its
+        precedents are readable; else None, and the cosine threshold decides."""
+        calibrated = GroundingModel.load()
+        if calibrated is None or not calibrated.suits(encoders):
+            return None  # other encoders: documented, so not worth a warning
+        if self.precedents is None:
+            log.warning(
+                "%s is missing, damaged or made with another encoder; answering with the "
+                "cosine threshold instead of the calibrated confidence. Reinstall orgbot, or "
+                "run `python -m bench.calibrate` to make it again",
+                PRECEDENTS,
+            )
+            return None
+        return calibrated
 
     @classmethod
     def open(
@@ -116,7 +132,7 @@ class KnowledgeBase:
             return []
         encoded = {role: encoder.embed(texts) for role, encoder in self.encoders.roles()}
         reads_intent = encoded[self._intent_role]
-        precedents = self._precedents
+        precedents = self.precedents
         return [
             Query(
                 text,

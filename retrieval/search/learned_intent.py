@@ -20,6 +20,7 @@ import numpy as np
 
 from retrieval.embedding import Embedder
 from retrieval.embedding.base import signature
+from retrieval.search.fitted import load_signed, save_signed
 
 LEARNED = Path(__file__).with_name("learned_intent.npz")
 KINDS = ("definition", "how-to", "risks", "when", "examples")
@@ -39,21 +40,15 @@ class LearnedIntent:
         return dict(zip(KINDS, (exp / exp.sum()).tolist(), strict=True))
 
     def save(self, path: Path | None = None) -> None:
-        tmp = (path or LEARNED).with_suffix(".tmp.npz")
-        np.savez_compressed(tmp, weights=self.weights, encoder=np.array(self.encoder))
-        tmp.replace(path or LEARNED)
+        save_signed(path or LEARNED, self.encoder, {"weights": self.weights})
 
     @classmethod
     def load(cls, encoder: Embedder, path: Path | None = None) -> LearnedIntent | None:
         """The stored model (LEARNED unless `path`), or None when it is not `encoder`'s."""
-        try:
-            with np.load(path or LEARNED, allow_pickle=False) as stored:
-                made_for, weights = str(stored["encoder"]), stored["weights"]
-        except (OSError, ValueError, KeyError):
+        found = load_signed(path or LEARNED, encoder, ("weights",))
+        if found is None or found["weights"].shape != (encoder.dimension + 1, len(KINDS)):
             return None
-        if made_for != signature(encoder) or weights.shape != (encoder.dimension + 1, len(KINDS)):
-            return None
-        return cls(weights.astype(np.float32), made_for)
+        return cls(found["weights"], signature(encoder))
 
 
 def fit(

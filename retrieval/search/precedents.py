@@ -21,6 +21,7 @@ import numpy as np
 
 from retrieval.embedding import Embedder
 from retrieval.embedding.base import signature
+from retrieval.search.fitted import load_signed, save_signed
 
 PRECEDENTS = Path(__file__).with_name("precedents.npz")
 
@@ -36,34 +37,30 @@ class Precedents:
         one; `among` (a bool mask) limits the precedents, as calibration does to leave a
         question's own row out."""
         sims = self.vectors @ query
-        keep = np.ones(len(sims), dtype=bool) if among is None else among
-        unanswerable, answerable = sims[keep & ~self.answerable], sims[keep & self.answerable]
-        if not len(unanswerable) or not len(answerable):
-            return 0.0
-        return float(unanswerable.max() - answerable.max())
+        if among is None:
+            return likeness(sims, self.answerable)
+        return likeness(sims[among], self.answerable[among])
 
     def save(self, path: Path | None = None) -> None:
-        path = path or PRECEDENTS
-        tmp = path.with_suffix(".tmp.npz")
-        np.savez_compressed(
-            tmp, vectors=self.vectors.astype(np.float16), answerable=self.answerable,
-            encoder=np.array(self.encoder),
-        )  # fmt: skip
-        tmp.replace(path)
+        arrays = {"vectors": self.vectors.astype(np.float16), "answerable": self.answerable}
+        save_signed(path or PRECEDENTS, self.encoder, arrays)
 
     @classmethod
     def load(cls, encoder: Embedder, path: Path | None = None) -> Precedents | None:
         """The stored precedents (PRECEDENTS unless `path`), or None when there are none made
         by `encoder`."""
-        try:
-            with np.load(path or PRECEDENTS, allow_pickle=False) as stored:
-                made_by = str(stored["encoder"])
-                if made_by != signature(encoder):
-                    return None
-                vectors = stored["vectors"].astype(np.float32)
-                answerable = stored["answerable"].astype(bool)
-        except (OSError, ValueError, KeyError):
+        found = load_signed(path or PRECEDENTS, encoder, ("vectors", "answerable"))
+        if found is None:
             return None
-        if vectors.ndim != 2 or vectors.shape != (len(answerable), encoder.dimension):
+        vectors, answerable = found["vectors"], found["answerable"]
+        if answerable.ndim != 1 or vectors.shape != (len(answerable), encoder.dimension):
             return None
-        return cls(vectors, answerable, made_by)
+        return cls(vectors, answerable.astype(bool), signature(encoder))
+
+
+def likeness(sims: np.ndarray, answerable: np.ndarray) -> float:
+    """From one question's cosines to some precedents and their labels: the closest
+    unanswerable minus the closest answerable, or 0 when either kind is missing."""
+    if answerable.all() or not answerable.any():
+        return 0.0
+    return float(sims[~answerable].max() - sims[answerable].max())

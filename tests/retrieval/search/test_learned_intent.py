@@ -11,7 +11,7 @@ from retrieval import KnowledgeBase
 from retrieval.embedding import Embedder
 from retrieval.embedding.base import normalise, signature
 from retrieval.search.learned_intent import KINDS, LearnedIntent, fit
-from retrieval.search.sections import LEARNED_SHARE, IntentModel
+from retrieval.search.sections import LEARNED_SHARE, QUESTIONS, IntentModel
 from tests.fakeembedder import FakeEmbedder
 
 
@@ -53,9 +53,18 @@ def test_the_stored_model_is_used_only_with_its_encoder(tmp_path: Path) -> None:
     other = FakeEmbedder()
     other.name = "another-encoder"
     assert LearnedIntent.load(other, path) is None
+    resized = FakeEmbedder()
+    resized.dimension = 32  # same name and weights, vectors of another size
+    assert LearnedIntent.load(resized, path) is None
     assert LearnedIntent.load(encoder, tmp_path / "absent.npz") is None
-    path.write_text("not numpy", encoding="utf-8")
-    assert LearnedIntent.load(encoder, path) is None
+    whole = path.read_bytes()
+    for damaged in (whole[: len(whole) // 2], b"", b"not numpy"):
+        path.write_bytes(damaged)
+        assert LearnedIntent.load(encoder, path) is None
+
+
+def test_every_kind_it_learns_has_typical_questions() -> None:
+    assert set(KINDS) <= set(QUESTIONS)
 
 
 def test_the_learned_probabilities_shift_the_typical_questions_scores() -> None:
