@@ -32,7 +32,7 @@ from retrieval.search.evaluate import EvalQuestion, read_questions
 from retrieval.search.grounding import FEATURES, L2, GroundingModel, fit
 from retrieval.search.learned_intent import KINDS, LearnedIntent
 from retrieval.search.learned_intent import fit as fit_intent
-from retrieval.search.precedents import Precedents, likeness
+from retrieval.search.precedents import Precedents, likeness_from
 from retrieval.search.ranking import clean_question
 from retrieval.search.sections import QUESTIONS
 
@@ -96,7 +96,7 @@ class Calibration:
         for i in questions:
             among = known.copy()
             among[i] = False
-            like = likeness(self._similarities[i][among], labels[among])
+            like = likeness_from(self._similarities[i][among], labels[among])
             out[i] = self.signals[i] | {"like_unanswerable": like}
         return out
 

@@ -38,8 +38,8 @@ class Precedents:
         question's own row out."""
         sims = self.vectors @ query
         if among is None:
-            return likeness(sims, self.answerable)
-        return likeness(sims[among], self.answerable[among])
+            return likeness_from(sims, self.answerable)
+        return likeness_from(sims[among], self.answerable[among])
 
     def save(self, path: Path | None = None) -> None:
         arrays = {"vectors": self.vectors.astype(np.float16), "answerable": self.answerable}
@@ -58,7 +58,7 @@ class Precedents:
         return cls(vectors, answerable.astype(bool), signature(encoder))
 
 
-def likeness(sims: np.ndarray, answerable: np.ndarray) -> float:
+def likeness_from(sims: np.ndarray, answerable: np.ndarray) -> float:
     """From one question's cosines to some precedents and their labels: the closest
     unanswerable minus the closest answerable, or 0 when either kind is missing."""
     if answerable.all() or not answerable.any():
