@@ -10,3 +10,10 @@ from __future__ import annotations
 
 class OrgbotError(Exception):
     """Something a maintainer or operator can fix; `str(error)` says how."""
+
+
+def first_line(error: BaseException) -> str:
+    """An error's first line: faiss, SQLite, onnxruntime and torch messages can run to a whole
+    report, and a message for a person names the reason in one line."""
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0]

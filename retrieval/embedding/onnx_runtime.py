@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.errors import OrgbotError
+from retrieval.errors import OrgbotError, first_line
 
 EXPORT_INFO = "export.json"
 OPSET = 17
@@ -115,7 +115,7 @@ class OnnxEmbedder:
                 str(export_dir / "model.onnx"), options, providers=["CPUExecutionProvider"]
             )
         except Exception as exc:  # onnxruntime's and tokenizers' own error types
-            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            reason = first_line(exc)
             raise ExportError(
                 f"the ONNX export in {export_dir} cannot be loaded ({reason})"
             ) from None

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.embedding.base import ModelError
+from retrieval.errors import first_line
 
 
 class SentenceTransformerEmbedder:
@@ -26,7 +27,7 @@ class SentenceTransformerEmbedder:
         try:
             self._model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
         except Exception as exc:  # safetensors, torch and transformers each raise their own
-            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            reason = first_line(exc)
             raise ModelError(
                 f"cannot load the model in {folder} ({reason}): its files are damaged or are "
                 "not a sentence-transformers model. Reinstall the model package "

