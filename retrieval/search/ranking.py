@@ -16,7 +16,7 @@ from retrieval.index.reader import LoadedBuild
 from retrieval.index.store import StoredPassage
 from retrieval.models import Page
 from retrieval.search import fusion
-from retrieval.search.sections import INTENT_WEIGHT, sections_by_fit
+from retrieval.search.sections import section_fit, sections_by_fit
 
 Mode = Literal["hybrid", "dense", "lexical"]
 CANDIDATES = 50
@@ -179,9 +179,9 @@ def in_language(
         return hit, fell_back
     # The translation's section that fits the question best, as `sections_by_fit` chooses.
     scores = build.matrices[query.role][ids] @ query.vector
-    weight = INTENT_WEIGHT if by_fit else 0.0
+    intent = query.intent if by_fit else {}
     fits = [
-        float(score) + weight * query.intent.get(build.passages[pid].kind, 0.0)
+        section_fit(float(score), build.passages[pid].kind, intent)
         for pid, score in zip(ids, scores, strict=True)
     ]
     best = int(np.argmax(fits))

@@ -93,12 +93,18 @@ class IntentModel:
         return scores
 
 
+def section_fit(cosine: float, kind: str, intent: dict[str, float]) -> float:
+    """How well a section fits a question: its cosine plus INTENT_WEIGHT times the intent
+    score of the section's kind."""
+    return cosine + INTENT_WEIGHT * intent.get(kind, 0.0)
+
+
 def sections_by_fit(hits: list[Hit], intent: dict[str, float]) -> list[Hit]:
     """Keep each page's places in the ranking, but fill them with its sections in order of
-    fit: cosine plus INTENT_WEIGHT times the intent score of the section's kind."""
+    fit (`section_fit`)."""
 
     def fit(hit: Hit) -> float:
-        return hit.dense + INTENT_WEIGHT * intent.get(hit.passage.kind, 0.0)
+        return section_fit(hit.dense, hit.passage.kind, intent)
 
     by_page: dict[str, list[Hit]] = {}
     for hit in hits:
