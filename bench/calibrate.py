@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -118,6 +118,17 @@ def calibration_signals(kb: KnowledgeBase) -> Calibration:
     return replace(calibration, signals=[with_own_left_out[i] for i in range(len(signals))])
 
 
+def fold_masks(count: int, folds: int, seed: int) -> Iterator[np.ndarray]:
+    """For each of `folds` folds of `count` questions shuffled by `seed`, the mask of the
+    questions its fit may see: every question but the fold's own."""
+    order = list(range(count))
+    random.Random(seed).shuffle(order)
+    for fold in range(folds):
+        known = np.ones(count, dtype=bool)
+        known[order[fold::folds]] = False
+        yield known
+
+
 def cross_validated(
     calibration: Calibration, features: Sequence[str] = FEATURES, *, folds: int = 5,
     repeats: int = 5, l2: float = L2,
@@ -128,14 +139,10 @@ def cross_validated(
     answerable = calibration.answerable
     refused = answered = unanswerable = answerable_seen = 0
     for seed in range(repeats):
-        order = list(range(len(answerable)))
-        random.Random(seed).shuffle(order)
-        for fold in range(folds):
-            test = order[fold::folds]
-            known = np.ones(len(answerable), dtype=bool)
-            known[test] = False
-            train = [i for i in order if known[i]]
-            signals = calibration.with_precedents(known, order)
+        for known in fold_masks(len(answerable), folds, seed):
+            train = [i for i in range(len(answerable)) if known[i]]
+            test = [i for i in range(len(answerable)) if not known[i]]
+            signals = calibration.with_precedents(known, range(len(answerable)))
             mean, scale, weights = fit(
                 [signals[i] for i in train], [answerable[i] for i in train], features=features,
                 l2=l2,

@@ -17,14 +17,19 @@ Run: .venv/bin/python -m bench.quality_bench [--var-dir DIR]
 from __future__ import annotations
 
 import argparse
-import random
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from bench._common import ROOT, bundled_kb, write_results
-from bench.calibrate import CALIBRATION, calibration_signals, cross_validated, learned_intent
+from bench.calibrate import (
+    CALIBRATION,
+    calibration_signals,
+    cross_validated,
+    fold_masks,
+    learned_intent,
+)
 from retrieval import KnowledgeBase, evaluate
 from retrieval.embedding.base import signature
 from retrieval.search import fusion
@@ -192,19 +197,15 @@ def sections_cross_validated(kb: KnowledgeBase, dev: list[EvalQuestion]) -> list
     """Section P@1 of the development questions with the section-intent model and the
     precedents made from the other four fifths each time (both hold all of them otherwise)."""
     counts: dict[str, list[float]] = {}
-    order = list(range(len(dev)))
-    random.Random(0).shuffle(order)
     encoder = kb.intents.encoder
     vectors = encoder.embed([q.question for q in dev])
     labels = np.array([q.answerable for q in dev], dtype=bool)
     fitted = kb.intents.learned, kb.precedents
     try:
-        for fold in range(5):
-            test = set(order[fold::5])
-            known = np.array([i not in test for i in range(len(dev))])
+        for known in fold_masks(len(dev), 5, seed=0):
             kb.intents.learned = learned_intent(kb, [q for i, q in enumerate(dev) if known[i]])
             kb.precedents = Precedents(vectors[known], labels[known], signature(encoder))
-            found = evaluate(kb, [dev[i] for i in sorted(test)], "hybrid").sections
+            found = evaluate(kb, [q for i, q in enumerate(dev) if not known[i]], "hybrid").sections
             for lang, (p1, _, n) in found.items():
                 total = counts.setdefault(lang, [0.0, 0])
                 total[0] += p1 * n
