@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 import aiosqlite
@@ -16,9 +17,11 @@ from bot.state import (
     PostgresState,
     PublishedBuild,
     SqliteState,
+    StateError,
     StateUnavailable,
     hash_user,
 )
+from bot.state import sqlite as sqlite_backend
 from bot.state.base import KEEP_PUBLISHED
 from bot.state.migrations import MIGRATIONS
 from tests.pgserver import PostgresServer
@@ -44,6 +47,24 @@ async def test_processes_starting_together_migrate_once(backend: Opener) -> None
     assert sorted(versions) == [m.version for m in MIGRATIONS]
     for db in opened:
         await db.close()
+
+
+async def test_a_sqlite_file_locked_past_the_wait_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "s.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE held (x)")
+    holder.execute("BEGIN EXCLUSIVE")  # another program, mid-transaction, never letting go
+    monkeypatch.setattr(sqlite_backend, "WAL_WAIT", 0.1)
+    try:
+        with pytest.raises(StateError, match=r"s\.sqlite3: it stayed locked"):
+            await SqliteState.open(path, b"k")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    db = await SqliteState.open(path, b"k")  # once it is let go, it opens as usual
+    await db.close()
 
 
 async def test_sqlite_shares_its_file_through_wal(tmp_path: Path) -> None:
