@@ -44,7 +44,7 @@ def evaluate_command(
     precision at 1 per language, "no answer" precision and recall, and the questions hybrid
     search missed.
 
-    Example: orgbot eval tests/eval/unseen3.jsonl
+    Example: orgbot eval tests/eval/unseen4.jsonl
     """
     rows = read_questions(*questions)
     kb = open_knowledge_base(state(ctx).settings.retrieval)

@@ -76,6 +76,22 @@ def test_german_french_and_spanish_questions_find_english_only_pages(
         assert answer.fell_back_to == "en"  # English pages, and the answer says so
 
 
+def test_a_page_named_in_the_askers_language_comes_first(bundled_kb: KnowledgeBase) -> None:
+    # English-only pages list the names German, French and Spanish organisers use for them
+    # among their aliases; a question that uses one names the page.
+    cases = {
+        "Was bringt eine Bezugsgruppe bei einer Sitzblockade?": "affinity-groups",
+        "Comment construire une échelle d'engagement pour nos bénévoles ?": "ladder-of-engagement",
+        "¿Cómo se rellena un cuadro de estrategia?": "strategy-chart",
+    }
+    for question, slug in cases.items():
+        answer = bundled_kb.ask(Question(question))
+        assert answer.answered and answer.citations[0].slug == slug, (question, answer)
+    # The same names work for a page lookup (`/method`).
+    found = bundled_kb.lookup("Bezugsgruppen", kinds=("method",)).page
+    assert found is not None and found.slug == "affinity-groups"
+
+
 def test_a_how_to_question_quotes_the_steps_first(bundled_kb: KnowledgeBase) -> None:
     answer = bundled_kb.ask(Question("how do I actually do a power map, step by step?"))
     assert (answer.citations[0].slug, answer.citations[0].anchor) == (
