@@ -2,9 +2,9 @@
 
 The calibration questions are the development questions, CALIBRATION below; the held-out
 ones (tests/eval/unseen4.jsonl and unseen5.jsonl) are never read here, so the quality
-benchmark can report on questions the calibration never saw. The threshold is the confidence that keeps at least
-ANSWERED of the answerable calibration questions answered while saying "no" to as many
-unanswerable ones as possible. The same questions become the precedents
+benchmark can report on questions the calibration never saw. The threshold is the confidence
+that keeps at least ANSWERED of the answerable calibration questions answered while saying
+"no" to as many unanswerable ones as possible. The same questions become the precedents
 (retrieval/search/precedents.npz); in the fit, each question's likeness to them leaves its own
 row out, as a new question would not find itself. The section-intent model
 (retrieval/search/learned_intent.npz) is fitted on them too.
