@@ -27,7 +27,6 @@ import numpy as np
 from bench._common import ROOT, bundled_kb
 from retrieval import KnowledgeBase, Question
 from retrieval.embedding.base import signature
-from retrieval.search.answers import MAX_QUESTION_CHARS
 from retrieval.search.evaluate import EvalQuestion, read_questions
 from retrieval.search.grounding import FEATURES, L2, GroundingModel, fit
 from retrieval.search.learned_intent import KINDS, LearnedIntent
@@ -111,7 +110,7 @@ def calibration_signals(kb: KnowledgeBase) -> Calibration:
         if found is not None:
             signals.append(found)
             answerable.append(row.answerable)
-            texts.append(clean_question(row.question)[:MAX_QUESTION_CHARS])  # as `ask` does
+            texts.append(clean_question(row.question))  # as `ask` does
     encoder = kb.intents.encoder
     calibration = Calibration(signals, answerable, encoder.embed(texts), signature(encoder))
     every = np.ones(len(signals), dtype=bool)
@@ -169,7 +168,7 @@ def learned_intent(kb: KnowledgeBase, questions: Sequence[EvalQuestion] = ()) ->
     (`sections.QUESTIONS`)."""
     rows = [row for row in questions or read_questions(*CALIBRATION) if row.kind in KINDS]
     typical = [(kind, text) for kind in KINDS for text in QUESTIONS[kind]]
-    texts = [clean_question(row.question)[:MAX_QUESTION_CHARS] for row in rows]
+    texts = [clean_question(row.question) for row in rows]
     texts += [text for _, text in typical]
     kinds = [row.kind for row in rows] + [kind for kind, _ in typical]
     encoder = kb.intents.encoder

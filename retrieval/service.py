@@ -20,7 +20,6 @@ from retrieval.index.manifest import IndexNotReady, Manifest, current_build, wri
 from retrieval.index.reader import LoadedBuild
 from retrieval.models import Answer, IndexStatus, Page, PageLookup, PageRef, Question, Reload
 from retrieval.search.answers import (
-    MAX_QUESTION_CHARS,
     Answerer,
     by_page,
     first_stub_only,
@@ -111,7 +110,7 @@ class KnowledgeBase:
         """Answer several questions with one call to each encoder."""
         started = time.perf_counter()
         build = self._build  # read once: a reload may swap it meanwhile
-        texts = [clean_question(q.text)[:MAX_QUESTION_CHARS] for q in questions]
+        texts = [clean_question(q.text) for q in questions]
         askable = [i for i, text in enumerate(texts) if words(text)]
         queries = self._queries([texts[i] for i in askable], [questions[i] for i in askable])
         answers = []
@@ -149,7 +148,7 @@ class KnowledgeBase:
         self, question: str, *, lang: str = "en", mode: Mode = "hybrid", k: int = 10
     ) -> list[Hit]:
         """Ranked hits in the asker's language (for evaluation and `--json` output)."""
-        text = clean_question(question)[:MAX_QUESTION_CHARS]
+        text = clean_question(question)
         if not words(text):
             return []
         (query,) = self._queries([text], [Question(text, lang=lang)])
@@ -160,7 +159,7 @@ class KnowledgeBase:
     def signals(self, question: Question) -> dict[str, float] | None:
         """The grounding signals of the page an answer to `question` would be about (the
         stub that matches best, else the best page), for calibrating the grounding model."""
-        text = clean_question(question.text)[:MAX_QUESTION_CHARS]
+        text = clean_question(question.text)
         if not words(text):
             return None
         (query,) = self._queries([text], [question])

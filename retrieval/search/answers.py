@@ -13,11 +13,10 @@ from collections.abc import Callable, Iterable, Sequence
 from retrieval.index.reader import LoadedBuild
 from retrieval.models import Answer, Citation, PageRef, Question
 from retrieval.search.grounding import GroundingModel, evidence
-from retrieval.search.ranking import Hit, Query, rank_in_language
+from retrieval.search.ranking import MAX_QUESTION_CHARS, Hit, Query, rank_in_language
 from retrieval.search.snippets import make_snippet, mark_terms, select_sentences
 from retrieval.settings import AnswerSettings
 
-MAX_QUESTION_CHARS = 1000
 # The cosine a page's closest passage must reach when no calibration fits the encoders.
 COSINE_THRESHOLD = 0.35
 # How far below its page's best passage another section may be and still be quoted.

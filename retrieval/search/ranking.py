@@ -20,6 +20,8 @@ from retrieval.search.sections import section_fit, sections_by_fit
 
 Mode = Literal["hybrid", "dense", "lexical"]
 CANDIDATES = 50
+# Questions are cut here: the model reads ~256 tokens, and the answer says what was cut.
+MAX_QUESTION_CHARS = 1000
 # The multilingual encoder finds a passage in the question's own language closer than one of
 # the same meaning in English, so a German question drifted to the three German translations
 # whatever it asked. Passages in the question's language lose this much cosine in its
@@ -192,10 +194,9 @@ def in_language(
 
 def clean_question(text: str) -> str:
     """Collapse whitespace, drop what is not valid text (undecodable bytes arrive from a
-    terminal as lone surrogates), and cut absurdly long questions: the model reads ~256
-    tokens."""
+    terminal as lone surrogates), and cut absurdly long questions at MAX_QUESTION_CHARS."""
     text = text.encode("utf-8", "replace").decode("utf-8")
-    return re.sub(r"\s+", " ", text).strip()[:1000]
+    return re.sub(r"\s+", " ", text).strip()[:MAX_QUESTION_CHARS]
 
 
 def rank_in_language(

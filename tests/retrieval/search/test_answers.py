@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from retrieval import Question, build_index
-from retrieval.search.answers import MAX_QUESTION_CHARS
+from retrieval.search.ranking import MAX_QUESTION_CHARS
 from retrieval.service import KnowledgeBase
 
 STUB_DE = """---
