@@ -110,12 +110,18 @@ def calibration_signals(kb: KnowledgeBase) -> Calibration:
         if found is not None:
             signals.append(found)
             answerable.append(row.answerable)
-            texts.append(clean_question(row.question))  # as `ask` does
-    encoder = kb.intents.encoder
-    calibration = Calibration(signals, answerable, encoder.embed(texts), signature(encoder))
+            texts.append(row.question)
+    vectors = question_vectors(kb, texts)
+    calibration = Calibration(signals, answerable, vectors, signature(kb.intents.encoder))
     every = np.ones(len(signals), dtype=bool)
     with_own_left_out = calibration.with_precedents(every, range(len(signals)))
     return replace(calibration, signals=[with_own_left_out[i] for i in range(len(signals))])
+
+
+def question_vectors(kb: KnowledgeBase, questions: Sequence[str]) -> np.ndarray:
+    """The questions as the precedents and the section intent read them: cleaned as `ask`
+    cleans a question, embedded by the encoder that reads intent."""
+    return kb.intents.encoder.embed([clean_question(text) for text in questions])
 
 
 def fold_masks(count: int, folds: int, seed: int) -> Iterator[np.ndarray]:
@@ -168,11 +174,9 @@ def learned_intent(kb: KnowledgeBase, questions: Sequence[EvalQuestion] = ()) ->
     (`sections.QUESTIONS`)."""
     rows = [row for row in questions or read_questions(*CALIBRATION) if row.kind in KINDS]
     typical = [(kind, text) for kind in KINDS for text in QUESTIONS[kind]]
-    texts = [clean_question(row.question) for row in rows]
-    texts += [text for _, text in typical]
+    texts = [row.question for row in rows] + [text for _, text in typical]
     kinds = [row.kind for row in rows] + [kind for kind, _ in typical]
-    encoder = kb.intents.encoder
-    return fit_intent(encoder.embed(texts), kinds, signature(encoder))
+    return fit_intent(question_vectors(kb, texts), kinds, signature(kb.intents.encoder))
 
 
 def main() -> None:
