@@ -34,6 +34,7 @@ from retrieval.search.learned_intent import fit as fit_intent
 from retrieval.search.precedents import Precedents, likeness_from
 from retrieval.search.ranking import clean_question
 from retrieval.search.sections import QUESTIONS
+from retrieval.wiki.language import words
 
 CALIBRATION = [
     ROOT / "tests" / "eval" / "questions.jsonl",
@@ -73,6 +74,7 @@ class Calibration:
 
     signals: list[dict[str, float]]
     answerable: list[bool]
+    pages: list[str]  # the page that answers each question, "" when none does
     vectors: np.ndarray
     encoder: str
 
@@ -80,7 +82,8 @@ class Calibration:
         """These questions as precedents (only those `among` marks, when given)."""
         rows = slice(None) if among is None else among
         labels = np.array(self.answerable, dtype=bool)
-        return Precedents(self.vectors[rows], labels[rows], self.encoder)
+        pages = np.array(self.pages, dtype=np.str_)
+        return Precedents(self.vectors[rows], labels[rows], pages[rows], self.encoder)
 
     @cached_property
     def _similarities(self) -> np.ndarray:
@@ -105,19 +108,24 @@ class Calibration:
 
 def calibration_signals(kb: KnowledgeBase) -> Calibration:
     """The grounding signals of every calibration question that has words to search, each
-    question's likeness to the others as precedents leaving its own row out."""
-    signals, answerable, texts = [], [], []
-    for row in read_questions(*CALIBRATION):
-        found = kb.signals(Question(row.question, lang=row.lang))
-        if found is not None:
-            signals.append(found)
-            answerable.append(row.answerable)
-            texts.append(row.question)
-    vectors = question_vectors(kb, texts)
-    calibration = Calibration(signals, answerable, vectors, signature(kb.intents.encoder))
-    every = np.ones(len(signals), dtype=bool)
-    with_own_left_out = calibration.with_precedents(every, range(len(signals)))
-    return replace(calibration, signals=[with_own_left_out[i] for i in range(len(signals))])
+    question's likeness to the others as precedents leaving its own row out. The questions
+    become `kb`'s precedents first, as they will be once saved: their page votes rank the
+    pages the signals are read from (a question does not vote for itself)."""
+    rows = [row for row in read_questions(*CALIBRATION) if words(clean_question(row.question))]
+    vectors = question_vectors(kb, [row.question for row in rows])
+    answerable = [row.answerable for row in rows]
+    pages = [row.slugs[0] if row.answerable and row.slugs else "" for row in rows]
+    encoder = signature(kb.intents.encoder)
+    kb.precedents = Calibration([], answerable, pages, vectors, encoder).precedents()
+    found = [kb.signals(Question(row.question, lang=row.lang)) for row in rows]
+    kept = [i for i, signals in enumerate(found) if signals is not None]
+    calibration = Calibration(
+        [found[i] for i in kept], [answerable[i] for i in kept], [pages[i] for i in kept],
+        vectors[kept], encoder,
+    )  # fmt: skip
+    every = np.ones(len(kept), dtype=bool)
+    with_own_left_out = calibration.with_precedents(every, range(len(kept)))
+    return replace(calibration, signals=[with_own_left_out[i] for i in range(len(kept))])
 
 
 def question_vectors(kb: KnowledgeBase, questions: Sequence[str]) -> np.ndarray:

@@ -206,11 +206,14 @@ def sections_cross_validated(
     counts: dict[str, list[float]] = {}
     encoder = kb.intents.encoder
     labels = np.array([q.answerable for q in dev], dtype=bool)
+    pages = np.array([q.slugs[0] if q.answerable and q.slugs else "" for q in dev], dtype=np.str_)
     fitted = kb.intents.learned, kb.precedents
     try:
         for known in fold_masks(len(dev), 5, seed=0):
             kb.intents.learned = learned_intent(kb, [q for i, q in enumerate(dev) if known[i]])
-            kb.precedents = Precedents(vectors[known], labels[known], signature(encoder))
+            kb.precedents = Precedents(
+                vectors[known], labels[known], pages[known], signature(encoder)
+            )
             found = evaluate(kb, [q for i, q in enumerate(dev) if not known[i]], "hybrid").sections
             for lang, (p1, _, n) in found.items():
                 total = counts.setdefault(lang, [0.0, 0])

@@ -140,6 +140,7 @@ class KnowledgeBase:
                 self._intents.scores(reads_intent[n]),
                 self._scope.off_scope(reads_intent[n]),
                 precedents.likeness(reads_intent[n]) if precedents else 0.0,
+                precedents.page_votes(reads_intent[n]) if precedents else {},
             )
             for n, (text, question) in enumerate(zip(texts, questions, strict=True))
         ]

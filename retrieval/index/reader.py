@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -135,13 +136,28 @@ class LoadedBuild:
         return [int(i) for i in ids[0] if i >= 0]
 
     def exact_pages(self, question: str) -> list[str]:
-        """Original slugs of pages the question names, longest name first."""
-        text = " " + " ".join(words(question)) + " "
-        found = []
-        for name, slug in self.names:
-            if f" {name} " in text and slug not in found:
-                found.append(slug)
-        return found
+        """Original slugs of pages the question names (`pages_named`)."""
+        return pages_named(self.names, question)
+
+
+def pages_named(names: list[tuple[str, str]], question: str) -> list[str]:
+    """Original slugs of pages `question` names, longest name first (`names` as
+    `_page_names` makes them). Accents are not needed ("metodos" names "métodos"), and a name
+    inside a longer one the question uses does not count: "the Midwest Academy strategy
+    chart" names the chart, not the Academy."""
+    text = " " + " ".join(words(_unaccented(question))) + " "
+    found: list[str] = []
+    claimed: list[tuple[int, int]] = []  # where the longer names already found are
+    for name, slug in names:
+        start = text.find(f" {name} ")
+        while start >= 0:
+            span = (start, start + len(name) + 2)
+            if not any(a <= span[0] and span[1] <= b for a, b in claimed):
+                claimed.append(span)
+                if slug not in found:
+                    found.append(slug)
+            start = text.find(f" {name} ", start + 1)
+    return found
 
 
 def _page_names(pages: Iterable[Page]) -> list[tuple[str, str]]:
@@ -149,8 +165,13 @@ def _page_names(pages: Iterable[Page]) -> list[tuple[str, str]]:
     for page in pages:
         candidates = [page.title, *page.aliases, page.slug.rsplit("/", 1)[-1].replace("-", " ")]
         for name in candidates:
-            normal = " ".join(words(name))
+            normal = " ".join(words(_unaccented(name)))
             # Single short words ("strike") name too many things to count as a lookup.
             if len(normal) >= 6 and (" " in normal or len(normal) >= 8):
                 names.add((normal, page.original_slug))
     return sorted(names, key=lambda pair: -len(pair[0]))
+
+
+def _unaccented(text: str) -> str:
+    """`text` without its accents: "Méthodes" and "Methodes" are the same name to a typist."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))

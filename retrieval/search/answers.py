@@ -19,7 +19,10 @@ from retrieval.settings import AnswerSettings
 
 # The cosine a page's closest passage must reach when no calibration fits the encoders.
 COSINE_THRESHOLD = 0.35
-# How far below its page's best passage another section may be and still be quoted.
+# How far below its page's closest passage (by cosine) another section may be and still be
+# quoted. The section the ranking puts first on its page is quoted whatever its cosine: it
+# leads because it is the kind of section asked for ("any examples?" leads with the examples,
+# whose cosine is often 0.3 below the summary's).
 SECTION_SPREAD = 0.2
 
 
@@ -105,12 +108,15 @@ class Answerer:
         self, hit: Hit, pages: dict[str, list[Hit]], confidence: _Memo, threshold: float
     ) -> bool:
         """A passage worth quoting: close enough on its own (uncalibrated), or from a page
-        that is nearly an answer and not far from that page's best passage (calibrated)."""
+        that is nearly an answer, and either the page's first passage in the ranking or not
+        far from its closest one (calibrated)."""
         if self.grounding is None:
             return hit.dense >= max(self.options.see_also_threshold, threshold * 0.8)
         slug = hit.page.original_slug
-        best = max(h.dense for h in pages[slug])
-        return confidence[slug] >= threshold * 0.8 and hit.dense >= best - SECTION_SPREAD
+        if confidence[slug] < threshold * 0.8:
+            return False
+        leading = pages[slug][0]
+        return hit is leading or hit.dense >= max(h.dense for h in pages[slug]) - SECTION_SPREAD
 
     def cite(self, hit: Hit, query: Query, confidence: float) -> Citation:
         passage, page = hit.passage, hit.page

@@ -32,15 +32,15 @@ def save_signed(path: Path, encoder: str, arrays: dict[str, np.ndarray]) -> None
 def load_signed(
     path: Path, encoder: Embedder, names: tuple[str, ...]
 ) -> dict[str, np.ndarray] | None:
-    """The arrays `names` from `path` as float32 (bool arrays stay bool), or None when the file
-    cannot be read or was not made with `encoder`."""
+    """The arrays `names` from `path` as float32 (bool and text arrays stay as they are), or
+    None when the file cannot be read or was not made with `encoder`."""
     try:
         with np.load(path, allow_pickle=False) as stored:
             if str(stored["encoder"]) != signature(encoder):
                 return None
             found = {name: stored[name] for name in names}
             return {
-                name: array if array.dtype == bool else array.astype(np.float32)
+                name: array if array.dtype.kind in "bU" else array.astype(np.float32)
                 for name, array in found.items()
             }
     except UNREADABLE:

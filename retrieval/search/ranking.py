@@ -33,6 +33,11 @@ SAME_LANGUAGE_BIAS = 0.06
 # each hit gains this share of its page's second-best fused score. Cross-lingual R@1 0.804 ->
 # 0.848 on the 263 development questions, 0.745 -> 0.800 on all 414; English unchanged.
 PAGE_SUPPORT = 0.5
+# Each hit gains this times its page's share of the precedents' votes (`Precedents.page_votes`):
+# a page the nearest earlier questions were answered by. On the scale of fused scores, where
+# one place in a ranking of 50 is worth about 0.0003; chosen by 5-fold cross-validation on the
+# development questions (bench/results/quality.md).
+PRECEDENT_WEIGHT = 0.02
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,6 +55,8 @@ class Query:
     # How much more it resembles earlier unanswerable questions than answerable ones
     # (precedents.Precedents).
     like_unanswerable: float = 0.0
+    # Which pages answered the earlier questions nearest this one, by share of their votes.
+    page_votes: dict[str, float] = field(default_factory=dict)
 
     @property
     def role(self) -> str:
@@ -120,6 +127,8 @@ def rank(
         is_exact = page.original_slug in exact
         hits.append(Hit(passage, page, scored[pid], score, is_exact))
     hits = _with_page_support(hits)
+    if mode == "hybrid":
+        hits = _with_page_votes(hits, query.page_votes)
     hits.sort(key=lambda h: (h.fused, h.dense), reverse=True)
     # The best passage of each page the question names comes first; the rest keep their rank.
     named: dict[str, Hit] = {}
@@ -151,6 +160,18 @@ def _with_page_support(hits: list[Hit]) -> list[Hit]:
     return [
         replace(h, fused=h.fused + PAGE_SUPPORT * second[h.passage.slug])
         if h.passage.slug in second
+        else h
+        for h in hits
+    ]
+
+
+def _with_page_votes(hits: list[Hit], votes: dict[str, float]) -> list[Hit]:
+    """Each hit's fused score plus PRECEDENT_WEIGHT times its page's share of the votes."""
+    if not votes:
+        return hits
+    return [
+        replace(h, fused=h.fused + PRECEDENT_WEIGHT * votes[h.page.original_slug])
+        if h.page.original_slug in votes
         else h
         for h in hits
     ]

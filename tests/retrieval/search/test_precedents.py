@@ -29,7 +29,8 @@ def unit(*values: float) -> np.ndarray:
 
 def three() -> Precedents:
     vectors = np.vstack([unit(1, 0, 0), unit(0, 1, 0), unit(0, 0, 1)])
-    return Precedents(vectors, np.array([False, True, True]), "enc abc123")
+    pages = np.array(["", "rent-strikes", "one-to-ones"])
+    return Precedents(vectors, np.array([False, True, True]), pages, "enc abc123")
 
 
 def test_likeness_is_the_closest_unanswerable_minus_the_closest_answerable() -> None:
@@ -53,6 +54,24 @@ def test_a_mask_leaves_precedents_out_and_a_missing_side_means_no_signal() -> No
     assert precedents.likeness(query, among=np.array([False, True, True])) == 0.0
 
 
+def test_the_nearest_answerable_precedents_vote_for_their_pages() -> None:
+    votes = three().page_votes(unit(0.1, 0.9, 0.3))
+
+    assert set(votes) == {"rent-strikes", "one-to-ones"}  # the unanswerable one has no vote
+    assert sum(votes.values()) == pytest.approx(1.0)
+    assert votes["rent-strikes"] > 0.99  # 0.94 cosine against 0.31: the nearer one decides
+
+
+def test_a_question_asked_again_does_not_vote_for_itself() -> None:
+    votes = three().page_votes(unit(0, 1, 0))  # the rent-strikes precedent, word for word
+
+    assert votes == {"one-to-ones": pytest.approx(1.0)}
+    only_unanswerable = Precedents(
+        np.vstack([unit(1, 0, 0)]), np.array([False]), np.array([""]), "enc abc123"
+    )
+    assert only_unanswerable.page_votes(unit(1, 0, 0)) == {}
+
+
 def test_stored_precedents_load_only_for_the_encoder_that_made_them(tmp_path: Path) -> None:
     path = tmp_path / "precedents.npz"
     three().save(path)
@@ -61,6 +80,7 @@ def test_stored_precedents_load_only_for_the_encoder_that_made_them(tmp_path: Pa
     assert loaded is not None and loaded.encoder == "enc abc123"
     assert np.allclose(loaded.vectors, three().vectors, atol=1e-3)
     assert loaded.answerable.tolist() == [False, True, True]
+    assert loaded.pages.tolist() == ["", "rent-strikes", "one-to-ones"]
     assert Precedents.load(Named("other"), path) is None
     assert Precedents.load(Named("enc", dimension=4), path) is None
     assert Precedents.load(Named("enc"), tmp_path / "absent.npz") is None
@@ -77,6 +97,8 @@ def test_the_bundled_precedents_belong_to_the_bundled_encoder(multilingual: Embe
     assert stored is not None, f"{PRECEDENTS} was made by another encoder; run bench.calibrate"
     assert stored.encoder == signature(multilingual)
     assert 100 <= int((~stored.answerable).sum()) < int(stored.answerable.sum())
+    # Every answerable precedent names the page that answers it, and no other one does.
+    assert all(stored.pages[stored.answerable]) and not any(stored.pages[~stored.answerable])
 
 
 @pytest.mark.model

@@ -12,9 +12,11 @@ from retrieval.index.store import StoredPassage
 from retrieval.models import Page
 from retrieval.search.ranking import (
     PAGE_SUPPORT,
+    PRECEDENT_WEIGHT,
     Hit,
     Query,
     _with_page_support,
+    _with_page_votes,
     _without_language_bias,
     in_language,
 )
@@ -44,6 +46,16 @@ def test_a_page_whose_second_passage_matches_too_moves_ahead() -> None:
 def test_a_page_with_one_passage_keeps_its_score() -> None:
     (alone,) = _with_page_support([hit("alone", "summary", 0.02)])
     assert alone.fused == 0.02
+
+
+def test_pages_earlier_questions_were_answered_by_gain_their_share_of_the_votes() -> None:
+    hits = [hit("near-miss", "summary", 0.033), hit("answer", "steps", 0.030)]
+
+    voted = _with_page_votes(hits, {"answer": 0.75, "other": 0.25})
+
+    assert [h.fused for h in voted] == [0.033, 0.030 + PRECEDENT_WEIGHT * 0.75]
+    assert max(voted, key=lambda h: h.fused).passage.slug == "answer"
+    assert _with_page_votes(hits, {}) == hits
 
 
 def stub_build(passages: list[StoredPassage], vectors: list[list[float]], pages: list[Page]) -> Any:
