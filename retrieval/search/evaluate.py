@@ -4,7 +4,9 @@ A question set is JSON lines: {"question", "lang", "answerable", "slugs": [origi
 and optionally "group" (english, translated, cross-lingual, unanswerable), "kind" and
 "sections" (anchors that should be quoted first). Ranking is judged per page (the first
 passage of each page counts); a stub counts only when it matches best, as the answer then
-names it. Section precision at 1 is judged on the first citation an organiser would see.
+names it. Section precision at 1 is judged on the first citation an organiser would see; a
+question about a stub is left out of it, since the answer names the unwritten page and quotes
+no section (ranking still counts it).
 """
 
 from __future__ import annotations
@@ -187,7 +189,7 @@ def evaluate(
         answered_answerable += answered
         if not answered:
             report.misses.append(Miss(q.id, q.question, q.slugs, tuple(ranking[:3]), "no answer"))
-        if q.sections:
+        if q.sections and not _is_stub(kb, q.slugs[0]):
             counts = section_counts.setdefault(q.lang, [0, 0, 0])
             top = answer.citations[0] if answer.citations else None
             page_right = top is not None and _original(kb, top.slug) == q.slugs[0]
@@ -205,6 +207,11 @@ def evaluate(
         for lang, (n, right, page) in sorted(section_counts.items())
     }
     return report
+
+
+def _is_stub(kb: KnowledgeBase, slug: str) -> bool:
+    found = kb.page(slug)
+    return found is not None and found[0].status == "stub"
 
 
 def _original(kb: KnowledgeBase, slug: str) -> str:

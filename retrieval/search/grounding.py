@@ -70,7 +70,10 @@ def evidence(build: LoadedBuild, query: Query, page_hits: Sequence[Hit]) -> dict
     near = build.stems(hit.passage.id for hit in page_hits[:2])
     page_text = build.page_text(page_hits[0].passage.slug)
     tokens = _NAME.findall(query.text)
-    names = [t for i, t in enumerate(tokens) if (i and t[0].isupper()) or _has_digit(t)]
+    # German capitalises every noun, so there a capital marks a name only inside a word
+    # ("McAlevey", "ACT") or beside a digit.
+    capital = _inner_capital if query.lang == "de" else _capitalised
+    names = [t for i, t in enumerate(tokens) if (i and capital(t)) or _has_digit(t)]
     found = sum(1 for name in names if name.casefold() in page_text)
     names_in_page = found / len(names) if names else 1.0
     return {
@@ -87,6 +90,14 @@ def evidence(build: LoadedBuild, query: Query, page_hits: Sequence[Hit]) -> dict
         "off_scope": query.off_scope,
         "like_unanswerable": query.like_unanswerable,
     }
+
+
+def _capitalised(token: str) -> bool:
+    return token[0].isupper()
+
+
+def _inner_capital(token: str) -> bool:
+    return any(char.isupper() for char in token[1:])
 
 
 def _has_digit(token: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from retrieval import KnowledgeBase, Question, evaluate, read_questions
+from retrieval.search.evaluate import EvalQuestion
 from tests.paths import QUESTIONS
 
 pytestmark = pytest.mark.model
@@ -51,6 +52,20 @@ def test_the_original_question_set_keeps_its_quality(bundled_kb: KnowledgeBase) 
     assert hybrid.no_answer_recall >= 0.80
     assert hybrid.answered_rate >= 0.94
     assert hybrid.no_answer_precision >= 0.65
+
+
+def test_section_precision_leaves_out_questions_about_unwritten_pages(
+    bundled_kb: KnowledgeBase,
+) -> None:
+    def asking(question: str, slug: str, sections: tuple[str, ...]) -> EvalQuestion:
+        return EvalQuestion("s", question, "en", True, (slug,), "english", "how-to", sections)
+
+    stub = asking("what is phone banking?", "phone-banking", ("summary",))
+    written = asking("how do I run a one-to-one, step by step?", "one-to-ones", ("how-to-use-it",))
+    assert bundled_kb.ask(Question(stub.question)).unwritten is not None  # named, not quoted
+
+    assert evaluate(bundled_kb, [stub], "hybrid").sections == {}
+    assert evaluate(bundled_kb, [stub, written], "hybrid").sections == {"en": (1.0, 1.0, 1)}
 
 
 def test_german_french_and_spanish_questions_find_english_only_pages(

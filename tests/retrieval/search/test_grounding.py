@@ -6,6 +6,9 @@ import json
 import random
 from pathlib import Path
 
+import pytest
+
+from retrieval import KnowledgeBase, Question
 from retrieval.search.grounding import FEATURES, GroundingModel, fit
 
 
@@ -63,3 +66,17 @@ def test_the_stored_model_round_trips_and_an_older_one_is_not_used(tmp_path: Pat
     assert GroundingModel.load(path) is None  # fitted without a signal it now needs
     path.write_text("{not json", encoding="utf-8")
     assert GroundingModel.load(path) is None
+
+
+@pytest.mark.model
+def test_german_nouns_are_not_taken_for_names_the_page_lacks(bundled_kb: KnowledgeBase) -> None:
+    # Every noun is capitalised in German: "Mieter" and "Miete" are no names to look for in the
+    # English rent-strikes page, but a year still is one.
+    german = bundled_kb.signals(Question("Wir wollen als Mieter die Miete verweigern. Wie?"))
+    named = bundled_kb.signals(Question("Was schrieb McAlevey 1871 über Mietstreiks?", lang="de"))
+    english = bundled_kb.signals(Question("Did the Glasgow Tenants win in Barcelona?"))
+
+    assert german is not None and named is not None and english is not None
+    assert german["names_missing"] == 0.0 and german["names_in_page"] == 1.0
+    assert named["names_missing"] > 0.0  # whichever page leads, none mentions 1871
+    assert english["names_missing"] > 0.0  # capitals still mark names in other languages
