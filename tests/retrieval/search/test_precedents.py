@@ -11,6 +11,7 @@ from retrieval import KnowledgeBase, Question
 from retrieval.embedding import Embedder
 from retrieval.embedding.base import signature
 from retrieval.search import precedents
+from retrieval.search.fitted import save_signed
 from retrieval.search.precedents import PRECEDENTS, Precedents
 
 
@@ -84,6 +85,10 @@ def test_stored_precedents_load_only_for_the_encoder_that_made_them(tmp_path: Pa
     assert Precedents.load(Named("other"), path) is None
     assert Precedents.load(Named("enc", dimension=4), path) is None
     assert Precedents.load(Named("enc"), tmp_path / "absent.npz") is None
+    # One made before precedents knew their pages is out of date, not half used.
+    save_signed(path, "enc abc123", {"vectors": three().vectors, "answerable": three().answerable})
+    assert Precedents.load(Named("enc"), path) is None
+    three().save(path)
     whole = path.read_bytes()
     for damaged in (whole[: len(whole) // 2], b"", b"not a numpy archive"):
         path.write_bytes(damaged)  # cut short, emptied, or never an archive: never fatal
