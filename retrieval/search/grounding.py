@@ -42,6 +42,8 @@ FEATURES = (
 # re-checked on 705 and 12 signals, 0.878 with 0.01, 0.873 with 0.03, 0.850 with 0.1.
 L2 = 0.03
 _NAME = re.compile(r"\w[\w()]*")
+_OPENING = " \t\n\"'«»“”„‚‘’(-–—"  # may stand between a sentence's end and its next word
+_SENTENCE_END = ".?!:;…¿¡"
 
 
 def evidence(build: LoadedBuild, query: Query, page_hits: Sequence[Hit]) -> dict[str, float]:
@@ -69,11 +71,15 @@ def evidence(build: LoadedBuild, query: Query, page_hits: Sequence[Hit]) -> dict
     stems = {t[:5] for t in terms}
     near = build.stems(hit.passage.id for hit in page_hits[:2])
     page_text = build.page_text(page_hits[0].passage.slug)
-    tokens = _NAME.findall(query.text)
-    # German capitalises every noun, so there a capital marks a name only inside a word
-    # ("McAlevey", "ACT") or beside a digit.
+    # A capital marks a name except where a sentence starts; German capitalises every noun,
+    # so there it counts only inside a word ("McAlevey", "ACT"). A digit always does.
     capital = _inner_capital if query.lang == "de" else _capitalised
-    names = [t for i, t in enumerate(tokens) if (i and capital(t)) or _has_digit(t)]
+    names = [
+        match[0]
+        for match in _NAME.finditer(query.text)
+        if _has_digit(match[0])
+        or (capital(match[0]) and not _starts_sentence(query.text, match.start()))
+    ]
     found = sum(1 for name in names if name.casefold() in page_text)
     names_in_page = found / len(names) if names else 1.0
     return {
@@ -90,6 +96,11 @@ def evidence(build: LoadedBuild, query: Query, page_hits: Sequence[Hit]) -> dict
         "off_scope": query.off_scope,
         "like_unanswerable": query.like_unanswerable,
     }
+
+
+def _starts_sentence(text: str, position: int) -> bool:
+    before = text[:position].rstrip(_OPENING)
+    return not before or before[-1] in _SENTENCE_END
 
 
 def _capitalised(token: str) -> bool:

@@ -80,3 +80,17 @@ def test_german_nouns_are_not_taken_for_names_the_page_lacks(bundled_kb: Knowled
     assert german["names_missing"] == 0.0 and german["names_in_page"] == 1.0
     assert named["names_missing"] > 0.0  # whichever page leads, none mentions 1871
     assert english["names_missing"] > 0.0  # capitals still mark names in other languages
+
+
+@pytest.mark.model
+def test_a_word_that_starts_a_sentence_is_no_name(bundled_kb: KnowledgeBase) -> None:
+    # A situation told first, then the question: "Quels" and "Comment" start sentences; no
+    # English page holds them, and they used to count as names the page lacks.
+    told = bundled_kb.signals(
+        Question("Notre manif a eu lieu samedi. Quels points revoir ensemble ? Comment ?")
+    )
+    named = bundled_kb.signals(Question("Notre manif a eu lieu avec Zorglub. Quels points ?"))
+
+    assert told is not None and named is not None
+    assert told["names_missing"] == 0.0
+    assert named["names_missing"] == 1.0  # a capital inside a sentence still marks a name
