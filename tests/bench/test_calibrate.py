@@ -16,7 +16,8 @@ def twins() -> Calibration:
     axes = np.eye(4, dtype=np.float32)
     vectors = np.vstack([axes[0], axes[0], axes[1], axes[1], axes[2]])
     answerable = [True, False, True, False, True]
-    return Calibration([{} for _ in answerable], answerable, vectors, "enc abc")
+    pages = ["one-to-ones" if a else "" for a in answerable]
+    return Calibration([{} for _ in answerable], answerable, pages, vectors, "enc abc")
 
 
 def test_each_question_leaves_its_own_row_out() -> None:
@@ -43,6 +44,8 @@ def test_a_fold_left_out_is_not_among_the_precedents() -> None:
     assert found[1]["like_unanswerable"] == -1.0  # it still sees every known row
     kept = calibration.precedents(known)
     assert len(kept.vectors) == 4 and kept.answerable.tolist() == [True, True, False, True]
+    # Each kept precedent keeps the page that answers it, to vote with.
+    assert kept.pages.tolist() == ["one-to-ones", "one-to-ones", "", "one-to-ones"]
 
 
 def test_cross_validation_scores_questions_the_fit_never_saw() -> None:
@@ -54,11 +57,12 @@ def test_cross_validation_scores_questions_the_fit_never_saw() -> None:
         for a in answerable
     ]
     vectors = np.eye(90, dtype=np.float32)  # no precedent resembles another
-    calibration = Calibration(signals, answerable, vectors, "enc abc")
+    pages = ["one-to-ones" if a else "" for a in answerable]
+    calibration = Calibration(signals, answerable, pages, vectors, "enc abc")
 
     refused, answered = cross_validated(calibration, folds=3, repeats=2)
 
     assert refused >= 0.9 and answered >= 0.9
     useless = [s | {"closest_passage": 0.5} for s in signals]
-    chance, _ = cross_validated(Calibration(useless, answerable, vectors, "x"), folds=3)
+    chance, _ = cross_validated(Calibration(useless, answerable, pages, vectors, "x"), folds=3)
     assert chance < 0.8  # without the telling signal the folds cannot be sorted
