@@ -114,7 +114,7 @@ def calibration_signals(kb: KnowledgeBase) -> Calibration:
     rows = [row for row in read_questions(*CALIBRATION) if words(clean_question(row.question))]
     vectors = question_vectors(kb, [row.question for row in rows])
     answerable = [row.answerable for row in rows]
-    pages = [row.slugs[0] if row.answerable and row.slugs else "" for row in rows]
+    pages = [row.answered_by for row in rows]
     encoder = signature(kb.intents.encoder)
     kb.precedents = Calibration([], answerable, pages, vectors, encoder).precedents()
     found = [kb.signals(Question(row.question, lang=row.lang)) for row in rows]

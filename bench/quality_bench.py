@@ -206,7 +206,7 @@ def sections_cross_validated(
     counts: dict[str, list[float]] = {}
     encoder = kb.intents.encoder
     labels = np.array([q.answerable for q in dev], dtype=bool)
-    pages = np.array([q.slugs[0] if q.answerable and q.slugs else "" for q in dev], dtype=np.str_)
+    pages = np.array([q.answered_by for q in dev], dtype=np.str_)
     fitted = kb.intents.learned, kb.precedents
     try:
         for known in fold_masks(len(dev), 5, seed=0):

@@ -132,6 +132,7 @@ class KnowledgeBase:
         encoded = {role: encoder.embed(texts) for role, encoder in self.encoders.roles()}
         reads_intent = encoded[self._intent_role]
         precedents = self.precedents
+        read = [precedents.read(v) if precedents else (0.0, {}) for v in reads_intent]
         return [
             Query(
                 text,
@@ -139,8 +140,8 @@ class KnowledgeBase:
                 {r: v[n] for r, v in encoded.items()},
                 self._intents.scores(reads_intent[n]),
                 self._scope.off_scope(reads_intent[n]),
-                precedents.likeness(reads_intent[n]) if precedents else 0.0,
-                precedents.page_votes(reads_intent[n]) if precedents else {},
+                like_unanswerable=read[n][0],
+                page_votes=read[n][1],
             )
             for n, (text, question) in enumerate(zip(texts, questions, strict=True))
         ]

@@ -44,6 +44,11 @@ class EvalQuestion:
     sections: tuple[str, ...] = ()
 
     @property
+    def answered_by(self) -> str:
+        """The page that answers it (the first of `slugs`), "" when none does."""
+        return self.slugs[0] if self.answerable and self.slugs else ""
+
+    @property
     def groups(self) -> tuple[str, ...]:
         """The report rows this question counts in: its language, and its group if any."""
         return (f"lang {self.lang}", *((f"group {self.group}",) if self.group else ()))

@@ -57,10 +57,17 @@ class Precedents:
             return likeness_from(sims, self.answerable)
         return likeness_from(sims[among], self.answerable[among])
 
+    def read(self, query: np.ndarray) -> tuple[float, dict[str, float]]:
+        """`likeness` and `page_votes` together, from one pass over the precedents."""
+        sims = self.vectors @ query
+        return likeness_from(sims, self.answerable), self._votes(sims)
+
     def page_votes(self, query: np.ndarray) -> dict[str, float]:
         """Each page's share of the votes of the VOTERS answerable precedents nearest the
         question (none that is the question itself), nearer ones weighing more."""
-        sims = self.vectors @ query
+        return self._votes(self.vectors @ query)
+
+    def _votes(self, sims: np.ndarray) -> dict[str, float]:
         voters = np.flatnonzero(self.answerable & (sims < ITSELF))
         if not len(voters):
             return {}

@@ -63,6 +63,12 @@ def test_the_nearest_answerable_precedents_vote_for_their_pages() -> None:
     assert votes["rent-strikes"] > 0.99  # 0.94 cosine against 0.31: the nearer one decides
 
 
+def test_one_read_gives_the_likeness_and_the_votes() -> None:
+    query = unit(0.6, 0.7, 0.2)
+
+    assert three().read(query) == (three().likeness(query), three().page_votes(query))
+
+
 def test_a_question_asked_again_does_not_vote_for_itself() -> None:
     votes = three().page_votes(unit(0, 1, 0))  # the rent-strikes precedent, word for word
 
