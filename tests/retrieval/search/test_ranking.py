@@ -13,13 +13,16 @@ from retrieval.models import Page
 from retrieval.search.ranking import (
     PAGE_SUPPORT,
     PRECEDENT_WEIGHT,
+    WHOLE_PAGES,
     Hit,
     Query,
     _with_page_support,
     _with_page_votes,
+    _with_whole_pages,
     _without_language_bias,
     in_language,
 )
+from retrieval.search.sections import sections_by_fit
 
 
 def hit(slug: str, anchor: str, fused: float) -> Hit:
@@ -128,3 +131,33 @@ def test_moving_to_a_translation_picks_the_section_the_question_asks_for() -> No
     # Without the intent (the dense-only half), the closer summary is taken.
     plain, _ = in_language(build, english, "de", query, by_fit=False)
     assert plain.passage.anchor == "summary"
+
+
+def test_the_first_pages_offer_every_section_even_those_no_ranking_reached() -> None:
+    pages = [Page(f"p{n}", f"p{n}.md", f"P{n}", "method") for n in range(WHOLE_PAGES + 1)]
+    last = WHOLE_PAGES  # the first page beyond those completed
+    passages = [
+        passage(0, "p0", "how-it-works", "mechanism"),
+        passage(1, "p0", "examples", "examples"),
+        passage(2, "p0", "examples", "examples"),  # a second chunk of the same section
+        *(passage(n + 2, f"p{n}", "summary", "definition") for n in range(1, last + 1)),
+        passage(last + 3, f"p{last}", "examples", "examples"),
+    ]
+    vectors = [[1.0, 0.0], [0.6, 0.8], [0.8, 0.6]] + [[0.5, 0.8660]] * (last + 1)
+    build = stub_build(passages, vectors, pages)
+    query = german_query([1.0, 0.0], {"examples": 0.3})
+    # The rankings reached p0's first section and one section of each other page.
+    found = [Hit(passages[0], pages[0], 1.0, 0.05)] + [
+        Hit(passages[n + 2], pages[n], 0.5, 0.04 - n / 1000) for n in range(1, last + 1)
+    ]
+
+    whole = _with_whole_pages(build, query, found)
+
+    assert whole[: len(found)] == found  # nothing found moves
+    # p0's examples section is added last, by its chunk closest to the question; the page
+    # beyond the first WHOLE_PAGES is not completed.
+    assert [(h.passage.id, round(h.dense, 3), h.fused) for h in whole[len(found) :]] == [
+        (2, 0.8, 0.0)
+    ]
+    assert sections_by_fit(whole, query.intent)[0].passage.anchor == "examples"
+    assert _with_whole_pages(build, query, whole) == whole  # already whole: unchanged
