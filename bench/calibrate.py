@@ -187,7 +187,8 @@ def learned_intent(kb: KnowledgeBase, questions: Sequence[EvalQuestion] = ()) ->
     typical = [(kind, text) for kind in KINDS for text in QUESTIONS[kind]]
     texts = [row.question for row in rows] + [text for _, text in typical]
     kinds = [row.kind for row in rows] + [kind for kind, _ in typical]
-    return fit_intent(question_vectors(kb, texts), kinds, signature(kb.intents.encoder))
+    cleaned = [clean_question(text) for text in texts]
+    return fit_intent(question_vectors(kb, texts), cleaned, kinds, signature(kb.intents.encoder))
 
 
 def main() -> None:

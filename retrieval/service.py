@@ -138,7 +138,7 @@ class KnowledgeBase:
                 text,
                 written_in(text, question),
                 {r: v[n] for r, v in encoded.items()},
-                self._intents.scores(reads_intent[n]),
+                self._intents.scores(reads_intent[n], text),
                 self._scope.off_scope(reads_intent[n]),
                 like_unanswerable=read[n][0],
                 page_votes=read[n][1],

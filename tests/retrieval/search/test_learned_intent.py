@@ -10,7 +10,13 @@ import pytest
 from retrieval import KnowledgeBase
 from retrieval.embedding import Embedder
 from retrieval.embedding.base import normalise, signature
-from retrieval.search.learned_intent import KINDS, LearnedIntent, fit
+from retrieval.search.learned_intent import (
+    KINDS,
+    PIECE_BUCKETS,
+    LearnedIntent,
+    fit,
+    letter_pieces,
+)
 from retrieval.search.sections import LEARNED_SHARE, QUESTIONS, IntentModel
 from tests.fakeembedder import FakeEmbedder
 
@@ -30,26 +36,57 @@ def labelled(rng: np.random.Generator, per_kind: int = 30) -> tuple[np.ndarray, 
 def test_the_fit_names_the_kind_of_questions_it_never_saw() -> None:
     rng = np.random.default_rng(5)
     vectors, kinds = labelled(rng)
-    model = fit(vectors, kinds, "enc abc")
+    model = fit(vectors, [""] * len(kinds), kinds, "enc abc")
     unseen, truth = labelled(rng, per_kind=10)
 
-    named = [max(p, key=p.__getitem__) for p in map(model.probabilities, unseen)]
+    named = [max(p, key=p.__getitem__) for p in (model.probabilities(v, "") for v in unseen)]
 
     assert sum(n == t for n, t in zip(named, truth, strict=True)) >= 42  # of 50; by chance, 10
-    assert sum(model.probabilities(unseen[0]).values()) == pytest.approx(1.0, abs=1e-5)
+    assert sum(model.probabilities(unseen[0], "").values()) == pytest.approx(1.0, abs=1e-5)
+
+
+CUES = {
+    "definition": "what is meant by", "how-to": "which steps for", "risks": "the downsides of",
+    "when": "when to choose", "examples": "some examples of",
+}  # fmt: skip
+TOPICS = ("rent strikes", "phone banking", "sit-ins", "boycotts", "house meetings", "petitions")
+
+
+def test_the_letters_name_the_kind_when_the_vectors_carry_only_the_topic() -> None:
+    rng = np.random.default_rng(7)
+    topic_vectors = {topic: rng.normal(0, 1, 16) for topic in TOPICS}
+    asked = [(kind, f"{cue} {topic}", topic) for kind, cue in CUES.items() for topic in TOPICS]
+    texts, kinds = [text for _, text, _ in asked], [kind for kind, _, _ in asked]
+    vectors = normalise(np.array([topic_vectors[topic] for _, _, topic in asked]))
+    model = fit(vectors, texts, kinds, "enc abc")
+
+    # Other words around the same cues, inflected, about a topic it never saw.
+    unseen = {"Downside of strikes?": "risks", "Example of a blockade": "examples"}
+    for text, kind in unseen.items():
+        found = model.probabilities(normalise(rng.normal(0, 1, (1, 16)))[0], text)
+        assert max(found, key=found.__getitem__) == kind, (text, found)
+
+
+def test_letter_pieces_match_inflections_and_have_unit_length() -> None:
+    one, other, unrelated = (letter_pieces(t) for t in ("Beispiele", "Beispielen", "Risiken"))
+
+    assert one.shape == (PIECE_BUCKETS,)
+    assert float(np.linalg.norm(one)) == pytest.approx(1.0, abs=1e-6)
+    assert float(one @ other) > 0.7 > 0.2 > float(one @ unrelated)
+    assert not letter_pieces("").any() and not letter_pieces("?!").any()
 
 
 def test_the_stored_model_is_used_only_with_its_encoder(tmp_path: Path) -> None:
     encoder = FakeEmbedder()
     path = tmp_path / "intent.npz"
-    weights = np.zeros((encoder.dimension + 1, len(KINDS)), dtype=np.float32)
+    weights = np.zeros((encoder.dimension + PIECE_BUCKETS + 1, len(KINDS)), dtype=np.float32)
     weights[-1, KINDS.index("risks")] = 3.0  # bias only: every question asks for the risks
     LearnedIntent(weights, signature(encoder)).save(path)
 
     loaded = LearnedIntent.load(encoder, path)
     assert loaded is not None
     query = encoder.embed(["anything"])[0]
-    assert max(loaded.probabilities(query).items(), key=lambda kv: kv[1])[0] == "risks"
+    assert max(loaded.probabilities(query, "x").items(), key=lambda kv: kv[1])[0] == "risks"
     other = FakeEmbedder()
     other.name = "another-encoder"
     assert LearnedIntent.load(other, path) is None
@@ -69,15 +106,17 @@ def test_every_kind_it_learns_has_typical_questions() -> None:
 
 def test_the_learned_probabilities_shift_the_typical_questions_scores() -> None:
     encoder = FakeEmbedder()
-    weights = np.zeros((encoder.dimension + 1, len(KINDS)), dtype=np.float32)
+    weights = np.zeros((encoder.dimension + PIECE_BUCKETS + 1, len(KINDS)), dtype=np.float32)
     weights[-1, KINDS.index("examples")] = 5.0
-    query = encoder.embed(["how do we do this step by step"])[0]
+    text = "how do we do this step by step"
+    query = encoder.embed([text])[0]
 
-    plain = IntentModel(encoder).scores(query)
-    learned = IntentModel(encoder, LearnedIntent(weights, signature(encoder))).scores(query)
+    plain = IntentModel(encoder).scores(query, text)
+    learned = IntentModel(encoder, LearnedIntent(weights, signature(encoder))).scores(query, text)
 
     gain = {kind: learned[kind] - plain[kind] for kind in plain}
-    assert gain["examples"] == pytest.approx(LEARNED_SHARE * (1 - 1 / len(KINDS)), abs=0.01)
+    likely = np.exp(5.0) / (np.exp(5.0) + len(KINDS) - 1)  # the softmax of that bias
+    assert gain["examples"] == pytest.approx(LEARNED_SHARE * (likely - 1 / len(KINDS)), abs=1e-4)
     assert gain["sources"] == 0.0  # a kind the model does not know keeps its score
     assert all(gain[kind] < 0 for kind in KINDS if kind != "examples")
 
@@ -97,5 +136,5 @@ def test_the_bundled_model_reads_the_bundled_encoders_vectors(
         "¿Cuáles son los pasos para organizarlo?": "how-to",
     }
     for question, kind in asks.items():
-        found = learned.probabilities(multilingual.embed([question])[0])
+        found = learned.probabilities(multilingual.embed([question])[0], question)
         assert max(found, key=found.__getitem__) == kind, (question, found)

@@ -46,8 +46,10 @@ def test_intent_scores_follow_the_typical_questions_of_each_kind() -> None:
     encoder = FakeEmbedder()
     intents = IntentModel(encoder)
 
-    risks = intents.scores(encoder.embed(["what can go wrong, what are the risks"])[0])
-    steps = intents.scores(encoder.embed(["how do we do this step by step"])[0])
+    risks_asked = "what can go wrong, what are the risks"
+    steps_asked = "how do we do this step by step"
+    risks = intents.scores(encoder.embed([risks_asked])[0], risks_asked)
+    steps = intents.scores(encoder.embed([steps_asked])[0], steps_asked)
 
     assert max(risks, key=risks.__getitem__) == "risks"
     assert max(steps, key=steps.__getitem__) == "how-to"
