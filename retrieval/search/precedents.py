@@ -9,7 +9,7 @@ language. `likeness` is one signal of the grounding model (`retrieval.search.gro
 
 The answerable ones also know the page that answers them. "Comment on s'y prend pour une
 grève des loyers ?" lands near earlier questions about rent strikes in every language, where
-the passages' wording may not: `page_votes` says which pages the nearest earlier questions
+the passages' wording may not: `read` also says which pages the nearest earlier questions
 were answered by, and `ranking.rank` lifts those pages.
 
 The precedents are the labelled development questions (tests/eval), embedded by the
@@ -58,14 +58,11 @@ class Precedents:
         return likeness_from(sims[among], self.answerable[among])
 
     def read(self, query: np.ndarray) -> tuple[float, dict[str, float]]:
-        """`likeness` and `page_votes` together, from one pass over the precedents."""
+        """From one pass over the precedents: the question's `likeness`, and each page's
+        share of the votes of the VOTERS answerable precedents nearest it (none that is the
+        question itself), nearer ones weighing more."""
         sims = self.vectors @ query
         return likeness_from(sims, self.answerable), self._votes(sims)
-
-    def page_votes(self, query: np.ndarray) -> dict[str, float]:
-        """Each page's share of the votes of the VOTERS answerable precedents nearest the
-        question (none that is the question itself), nearer ones weighing more."""
-        return self._votes(self.vectors @ query)
 
     def _votes(self, sims: np.ndarray) -> dict[str, float]:
         voters = np.flatnonzero(self.answerable & (sims < ITSELF))

@@ -33,7 +33,7 @@ SAME_LANGUAGE_BIAS = 0.06
 # each hit gains this share of its page's second-best fused score. Cross-lingual R@1 0.804 ->
 # 0.848 on the 263 development questions, 0.745 -> 0.800 on all 414; English unchanged.
 PAGE_SUPPORT = 0.5
-# Each hit gains this times its page's share of the precedents' votes (`Precedents.page_votes`):
+# Each hit gains this times its page's share of the precedents' votes (`Precedents.read`):
 # a page the nearest earlier questions were answered by. On the scale of fused scores, where
 # one place in a ranking of 50 is worth about 0.0003. By 5-fold cross-validation on the 1,553
 # development questions, page R@1 without votes / 0.01 / 0.02 / 0.04: cross-lingual 0.833 /
@@ -201,11 +201,10 @@ def _with_whole_pages(build: LoadedBuild, query: Query, hits: list[Hit]) -> list
     if not missing:
         return hits
     cosine = build.matrices[query.role][missing] @ query.vector
-    added = [
-        Hit(build.passages[pid], build.pages[build.passages[pid].slug], float(c), 0.0,
-            build.passages[pid].slug in exact)
-        for c, pid in sorted(zip(cosine, missing, strict=True), key=lambda t: -t[0])
-    ]  # fmt: skip
+    added = []
+    for c, pid in sorted(zip(cosine, missing, strict=True), key=lambda t: -t[0]):
+        passage = build.passages[pid]
+        added.append(Hit(passage, build.pages[passage.slug], float(c), 0.0, passage.slug in exact))
     return hits + _one_per_section(added)
 
 

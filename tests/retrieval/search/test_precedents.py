@@ -56,27 +56,27 @@ def test_a_mask_leaves_precedents_out_and_a_missing_side_means_no_signal() -> No
 
 
 def test_the_nearest_answerable_precedents_vote_for_their_pages() -> None:
-    votes = three().page_votes(unit(0.1, 0.9, 0.3))
+    _, votes = three().read(unit(0.1, 0.9, 0.3))
 
     assert set(votes) == {"rent-strikes", "one-to-ones"}  # the unanswerable one has no vote
     assert sum(votes.values()) == pytest.approx(1.0)
     assert votes["rent-strikes"] > 0.99  # 0.94 cosine against 0.31: the nearer one decides
 
 
-def test_one_read_gives_the_likeness_and_the_votes() -> None:
+def test_one_read_gives_the_likeness_too() -> None:
     query = unit(0.6, 0.7, 0.2)
 
-    assert three().read(query) == (three().likeness(query), three().page_votes(query))
+    assert three().read(query)[0] == three().likeness(query)
 
 
 def test_a_question_asked_again_does_not_vote_for_itself() -> None:
-    votes = three().page_votes(unit(0, 1, 0))  # the rent-strikes precedent, word for word
+    _, votes = three().read(unit(0, 1, 0))  # the rent-strikes precedent, word for word
 
     assert votes == {"one-to-ones": pytest.approx(1.0)}
     only_unanswerable = Precedents(
         np.vstack([unit(1, 0, 0)]), np.array([False]), np.array([""]), "enc abc123"
     )
-    assert only_unanswerable.page_votes(unit(1, 0, 0)) == {}
+    assert only_unanswerable.read(unit(1, 0, 0))[1] == {}
 
 
 def test_stored_precedents_load_only_for_the_encoder_that_made_them(tmp_path: Path) -> None:
