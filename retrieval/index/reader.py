@@ -93,6 +93,10 @@ class LoadedBuild:
             text = self._page_texts[slug] = " ".join(parts).casefold()
         return text
 
+    def section_kinds(self, slug: str) -> dict[str, str]:
+        """Each section of a page, by anchor, and its kind (`index.kinds`)."""
+        return {self.passages[i].anchor: self.passages[i].kind for i in self.by_slug.get(slug, [])}
+
     def version_for(self, original: str, lang: str) -> tuple[str, bool]:
         """(slug to show, fell back to English) for a page and the asker's language.
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from retrieval.errors import OrgbotError
-from retrieval.models import Question
+from retrieval.models import Citation, Question
 from retrieval.search.ranking import Hit, Mode
 
 if TYPE_CHECKING:
@@ -199,7 +199,7 @@ def evaluate(
             top = answer.citations[0] if answer.citations else None
             page_right = top is not None and _original(kb, top.slug) == q.slugs[0]
             counts[0] += 1
-            counts[1] += page_right and top is not None and top.anchor in q.sections
+            counts[1] += page_right and top is not None and _right_section(kb, top, q)
             counts[2] += page_right
     averaged = overall.averaged()
     report.recall, report.mrr, report.ndcg5 = averaged.recall, averaged.mrr, averaged.ndcg5
@@ -212,6 +212,18 @@ def evaluate(
         for lang, (n, right, page) in sorted(section_counts.items())
     }
     return report
+
+
+def _right_section(kb: KnowledgeBase, top: Citation, q: EvalQuestion) -> bool:
+    """The first citation is a section the question expects. Questions name the original's
+    anchors; a translation's headings are its own ("So setzt ihr es ein"), so one of its
+    sections is right when it is of the kind of an expected section of the original."""
+    if top.anchor in q.sections:
+        return True
+    kinds = kb.build.section_kinds
+    cited = kinds(top.slug).get(top.anchor)
+    expected = {kinds(q.slugs[0]).get(anchor) for anchor in q.sections}
+    return top.slug != q.slugs[0] and cited is not None and cited in expected
 
 
 def _is_stub(kb: KnowledgeBase, slug: str) -> bool:

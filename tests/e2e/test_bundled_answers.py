@@ -68,6 +68,26 @@ def test_section_precision_leaves_out_questions_about_unwritten_pages(
     assert evaluate(bundled_kb, [stub, written], "hybrid").sections == {"en": (1.0, 1.0, 1)}
 
 
+def test_a_translations_section_counts_when_it_is_of_the_expected_kind(
+    bundled_kb: KnowledgeBase,
+) -> None:
+    # Labels name the original's anchors; the German page's steps are "so-setzt-ihr-es-ein".
+    question = "Wie erstellen wir Schritt für Schritt eine Machtanalyse?"
+    top = bundled_kb.ask(Question(question, lang="de")).citations[0]
+    assert (top.slug, top.anchor) == ("de/power-mapping", "so-setzt-ihr-es-ein")
+
+    def labelled(sections: tuple[str, ...]) -> EvalQuestion:
+        return EvalQuestion("t", question, "de", True, ("power-mapping",), "translated",
+                            "how-to", sections)  # fmt: skip
+
+    assert evaluate(bundled_kb, [labelled(("how-to-use-it",))], "hybrid").sections == {
+        "de": (1.0, 1.0, 1)
+    }
+    assert evaluate(bundled_kb, [labelled(("potential-risks",))], "hybrid").sections == {
+        "de": (0.0, 0.0, 1)
+    }
+
+
 def test_german_french_and_spanish_questions_find_english_only_pages(
     bundled_kb: KnowledgeBase,
 ) -> None:
