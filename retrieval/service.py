@@ -12,6 +12,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 
+import numpy as np
+
 from retrieval.embedding import ENGLISH, MULTILINGUAL, Embedder, Encoders, load_encoders
 from retrieval.index.artifact import install, pack, unpack
 from retrieval.index.builder import build_lock, content_digest, prune
@@ -26,7 +28,7 @@ from retrieval.search.answers import (
     nothing_to_search,
 )
 from retrieval.search.grounding import GroundingModel, evidence
-from retrieval.search.learned_intent import LearnedIntent
+from retrieval.search.learned_intent import LearnedIntent, the_ask
 from retrieval.search.names import PageNames
 from retrieval.search.precedents import PRECEDENTS, Precedents
 from retrieval.search.ranking import Hit, Mode, Query, clean_question, rank_in_language
@@ -126,10 +128,21 @@ class KnowledgeBase:
         return [replace(a, latency_ms=elapsed) for a in answers]
 
     def _queries(self, texts: list[str], questions: Sequence[Question]) -> list[Query]:
-        """Each text encoded by every encoder (one batch call each), with its language."""
+        """Each text encoded by every encoder (one batch call each), with its language. The
+        encoder that reads intent also encodes the last sentence of each question that has
+        several (`learned_intent.the_ask`), in the same call."""
         if not texts:
             return []
-        encoded = {role: encoder.embed(texts) for role, encoder in self.encoders.roles()}
+        asks = [the_ask(text) for text in texts]
+        told_first = [n for n, text in enumerate(texts) if asks[n] != text]
+        encoded: dict[str, np.ndarray] = {}
+        ask_vectors: dict[int, np.ndarray] = {}
+        for role, encoder in self.encoders.roles():
+            reads_asks = role == self._intent_role
+            vectors = encoder.embed(texts + [asks[n] for n in told_first] if reads_asks else texts)
+            encoded[role] = vectors[: len(texts)]
+            if reads_asks:
+                ask_vectors = dict(zip(told_first, vectors[len(texts) :], strict=True))
         reads_intent = encoded[self._intent_role]
         precedents = self.precedents
         read = [precedents.read(v) if precedents else (0.0, {}) for v in reads_intent]
@@ -138,7 +151,7 @@ class KnowledgeBase:
                 text,
                 written_in(text, question),
                 {r: v[n] for r, v in encoded.items()},
-                self._intents.scores(reads_intent[n], text),
+                self._intents.scores(reads_intent[n], text, ask_vectors.get(n)),
                 self._scope.off_scope(reads_intent[n]),
                 like_unanswerable=read[n][0],
                 page_votes=read[n][1],

@@ -79,14 +79,17 @@ class IntentModel:
         """Every kind's typical questions, one row each."""
         return np.vstack(self._vectors)
 
-    def scores(self, query: np.ndarray, text: str) -> dict[str, float]:
-        """How much closer the question (`query`, its vector; `text`, its words) is to each
-        kind's questions than to the average."""
+    def scores(
+        self, query: np.ndarray, text: str, ask: np.ndarray | None = None
+    ) -> dict[str, float]:
+        """How much closer the question (`query`, its vector; `text`, its words; `ask`, its
+        last sentence's vector when that is not the whole question) is to each kind's
+        questions than to the average."""
         raw = [float((vectors @ query).mean()) for vectors in self._vectors]
         mean = sum(raw) / len(raw)
         scores = {kind: value - mean for kind, value in zip(self._kinds, raw, strict=True)}
         if self.learned is not None:
-            probabilities = self.learned.probabilities(query, text)
+            probabilities = self.learned.probabilities(query, text, ask)
             even = 1 / len(probabilities)
             for kind, p in probabilities.items():
                 scores[kind] += LEARNED_SHARE * (p - even)

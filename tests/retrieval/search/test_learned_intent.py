@@ -16,6 +16,7 @@ from retrieval.search.learned_intent import (
     LearnedIntent,
     fit,
     letter_pieces,
+    the_ask,
 )
 from retrieval.search.sections import LEARNED_SHARE, QUESTIONS, IntentModel
 from tests.fakeembedder import FakeEmbedder
@@ -67,6 +68,29 @@ def test_the_letters_name_the_kind_when_the_vectors_carry_only_the_topic() -> No
         assert max(found, key=found.__getitem__) == kind, (text, found)
 
 
+def test_the_ask_is_the_last_sentence_of_a_question_that_tells_its_situation_first() -> None:
+    told = "Our rally was half empty. The team meets on Thursday! What should we go through?"
+    assert the_ask(told) == "What should we go through?"
+    assert the_ask("How do we run a one-to-one?") == "How do we run a one-to-one?"
+    assert the_ask("  ") == "  "  # nothing to split: the text itself
+
+
+def test_the_last_sentences_vector_names_the_kind_when_the_situation_does_not() -> None:
+    rng = np.random.default_rng(3)
+    directions = {kind: rng.normal(0, 1, 16) for kind in CUES}
+    asked = [(kind, topic) for kind in CUES for topic in TOPICS]
+    vectors = normalise(rng.normal(0, 1, (len(asked), 16)))  # the situations: noise
+    asks = normalise(np.array([directions[kind] for kind, _ in asked]))
+    texts = [f"{topic}. It is hard." for _, topic in asked]  # no cue in the words either
+    model = fit(vectors, texts, [kind for kind, _ in asked], "enc abc", asks=asks)
+
+    situation = normalise(rng.normal(0, 1, (1, 16)))[0]
+    for kind, direction in directions.items():
+        ask = normalise(direction[None, :] + rng.normal(0, 0.1, (1, 16)))[0]
+        found = model.probabilities(situation, "A new campaign. It is hard.", ask)
+        assert max(found, key=found.__getitem__) == kind, (kind, found)
+
+
 def test_letter_pieces_match_inflections_and_have_unit_length() -> None:
     one, other, unrelated = (letter_pieces(t) for t in ("Beispiele", "Beispielen", "Risiken"))
 
@@ -79,7 +103,7 @@ def test_letter_pieces_match_inflections_and_have_unit_length() -> None:
 def test_the_stored_model_is_used_only_with_its_encoder(tmp_path: Path) -> None:
     encoder = FakeEmbedder()
     path = tmp_path / "intent.npz"
-    weights = np.zeros((encoder.dimension + PIECE_BUCKETS + 1, len(KINDS)), dtype=np.float32)
+    weights = np.zeros((2 * (encoder.dimension + PIECE_BUCKETS) + 1, len(KINDS)), np.float32)
     weights[-1, KINDS.index("risks")] = 3.0  # bias only: every question asks for the risks
     LearnedIntent(weights, signature(encoder)).save(path)
 
@@ -106,7 +130,7 @@ def test_every_kind_it_learns_has_typical_questions() -> None:
 
 def test_the_learned_probabilities_shift_the_typical_questions_scores() -> None:
     encoder = FakeEmbedder()
-    weights = np.zeros((encoder.dimension + PIECE_BUCKETS + 1, len(KINDS)), dtype=np.float32)
+    weights = np.zeros((2 * (encoder.dimension + PIECE_BUCKETS) + 1, len(KINDS)), np.float32)
     weights[-1, KINDS.index("examples")] = 5.0
     text = "how do we do this step by step"
     query = encoder.embed([text])[0]
