@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import shutil
 
+import numpy as np
 import pytest
 
 from retrieval import IndexNotReady, KnowledgeBase, Question, build_index
+from retrieval.embedding.base import signature
 from retrieval.search import names
+from retrieval.search.learned_intent import KINDS, PIECE_BUCKETS, LearnedIntent
 from retrieval.service import MAX_NAME_CHARS
 from tests.sandbox import damage_search_table
 
@@ -106,3 +109,22 @@ def test_fuzzy_matching_never_sees_more_than_max_name_chars(kb, monkeypatch) -> 
     assert found.page is None and len(found.suggestions) <= 3
     assert completed and completed[0].slug == "power-mapping"
     assert seen and max(seen) <= MAX_NAME_CHARS
+
+
+def test_the_intent_reads_the_last_sentence_of_a_question_that_tells_its_situation_first(
+    kb,
+) -> None:
+    told = "Our rally was half empty. The volunteers are upset. What went wrong?"
+    asked = "What went wrong?"
+    encoder = kb.intents.encoder
+    shape = (2 * (encoder.dimension + PIECE_BUCKETS) + 1, len(KINDS))
+    weights = np.random.default_rng(1).normal(0, 3, shape).astype(np.float32)
+    kb.intents.learned = LearnedIntent(weights, signature(encoder))
+    (query,) = kb._queries([told, asked], [Question(told), Question(asked)])[:1]
+    vectors = encoder.embed([told, asked])
+
+    assert query.intent == pytest.approx(kb.intents.scores(vectors[0], told, vectors[1]))
+    assert query.intent != pytest.approx(kb.intents.scores(vectors[0], told, None))
+    # A one-sentence question is its own ask: nothing more is encoded for it.
+    alone = kb._queries([asked], [Question(asked)])[0]
+    assert alone.intent == pytest.approx(kb.intents.scores(vectors[1], asked, None))
