@@ -29,7 +29,7 @@ from retrieval import KnowledgeBase, Question
 from retrieval.embedding.base import signature
 from retrieval.search.evaluate import EvalQuestion, read_questions
 from retrieval.search.grounding import FEATURES, L2, GroundingModel, fit
-from retrieval.search.learned_intent import KINDS, LearnedIntent, the_ask
+from retrieval.search.learned_intent import KINDS, LearnedIntent, told_first
 from retrieval.search.learned_intent import fit as fit_intent
 from retrieval.search.precedents import Precedents, likeness_from
 from retrieval.search.ranking import clean_question
@@ -193,10 +193,10 @@ def learned_intent(kb: KnowledgeBase, questions: Sequence[EvalQuestion] = ()) ->
     cleaned = [clean_question(text) for text in texts]
     vectors = question_vectors(kb, texts)
     # As `ask` does: a question that is one sentence is its own ask.
-    told_first = [i for i, text in enumerate(cleaned) if the_ask(text) != text]
+    last = told_first(cleaned)
     asks = vectors.copy()
-    if told_first:
-        asks[told_first] = question_vectors(kb, [the_ask(cleaned[i]) for i in told_first])
+    if last:
+        asks[list(last)] = question_vectors(kb, list(last.values()))
     encoder = signature(kb.intents.encoder)
     return fit_intent(vectors, cleaned, kinds, encoder, asks=asks)
 

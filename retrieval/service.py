@@ -28,7 +28,7 @@ from retrieval.search.answers import (
     nothing_to_search,
 )
 from retrieval.search.grounding import GroundingModel, evidence
-from retrieval.search.learned_intent import LearnedIntent, the_ask
+from retrieval.search.learned_intent import LearnedIntent, told_first
 from retrieval.search.names import PageNames
 from retrieval.search.precedents import PRECEDENTS, Precedents
 from retrieval.search.ranking import Hit, Mode, Query, clean_question, rank_in_language
@@ -133,16 +133,15 @@ class KnowledgeBase:
         several (`learned_intent.the_ask`), in the same call."""
         if not texts:
             return []
-        asks = [the_ask(text) for text in texts]
-        told_first = [n for n, text in enumerate(texts) if asks[n] != text]
+        asks = told_first(texts)
         encoded: dict[str, np.ndarray] = {}
         ask_vectors: dict[int, np.ndarray] = {}
         for role, encoder in self.encoders.roles():
             reads_asks = role == self._intent_role
-            vectors = encoder.embed(texts + [asks[n] for n in told_first] if reads_asks else texts)
+            vectors = encoder.embed(texts + list(asks.values()) if reads_asks else texts)
             encoded[role] = vectors[: len(texts)]
             if reads_asks:
-                ask_vectors = dict(zip(told_first, vectors[len(texts) :], strict=True))
+                ask_vectors = dict(zip(asks, vectors[len(texts) :], strict=True))
         reads_intent = encoded[self._intent_role]
         precedents = self.precedents
         read = [precedents.read(v) if precedents else (0.0, {}) for v in reads_intent]

@@ -64,19 +64,34 @@ def the_ask(text: str) -> str:
     return sentences[-1] if sentences else text
 
 
+def told_first(texts: Sequence[str]) -> dict[int, str]:
+    """The questions whose last sentence is not the whole of them, by index, with that
+    sentence: the ones whose ask needs a vector of its own."""
+    asks = {n: the_ask(text) for n, text in enumerate(texts)}
+    return {n: ask for n, ask in asks.items() if ask != texts[n]}
+
+
+def weights_shape(dimension: int) -> tuple[int, int]:
+    """The fitted weights' shape for vectors of `dimension`: the question's vector and letter
+    pieces, its last sentence's, and a bias; one column per kind."""
+    return 2 * (dimension + PIECE_BUCKETS) + 1, len(KINDS)
+
+
 def features(vector: np.ndarray, text: str, ask: np.ndarray | None = None) -> np.ndarray:
     """What the model reads of a question: its vector and letter pieces, then those of its
     last sentence (`ask`, that sentence's vector; None when it is the whole question)."""
     last = the_ask(text)
+    pieces = letter_pieces(text)
     return np.concatenate([
-        vector, PIECE_WEIGHT * letter_pieces(text),
-        vector if ask is None else ask, PIECE_WEIGHT * letter_pieces(last),
+        vector, PIECE_WEIGHT * pieces,
+        vector if ask is None else ask,
+        PIECE_WEIGHT * (pieces if last == text else letter_pieces(last)),
     ])  # fmt: skip
 
 
 @dataclass(frozen=True, eq=False)
 class LearnedIntent:
-    # (2 * (dimension + PIECE_BUCKETS) + 1, len(KINDS)): one column per kind, bias last row
+    # weights_shape(dimension): one column per kind, bias last row
     weights: np.ndarray
     encoder: str  # signature of the encoder whose vectors it reads
 
@@ -96,8 +111,7 @@ class LearnedIntent:
     def load(cls, encoder: Embedder, path: Path | None = None) -> LearnedIntent | None:
         """The stored model (LEARNED unless `path`), or None when it is not `encoder`'s."""
         found = load_signed(path or LEARNED, encoder, ("weights",))
-        shape = (2 * (encoder.dimension + PIECE_BUCKETS) + 1, len(KINDS))
-        if found is None or found["weights"].shape != shape:
+        if found is None or found["weights"].shape != weights_shape(encoder.dimension):
             return None
         return cls(found["weights"], signature(encoder))
 

@@ -11,7 +11,7 @@ import pytest
 from retrieval import IndexNotReady, KnowledgeBase, Question, build_index
 from retrieval.embedding.base import signature
 from retrieval.search import names
-from retrieval.search.learned_intent import KINDS, PIECE_BUCKETS, LearnedIntent
+from retrieval.search.learned_intent import LearnedIntent, weights_shape
 from retrieval.service import MAX_NAME_CHARS
 from tests.sandbox import damage_search_table
 
@@ -117,7 +117,7 @@ def test_the_intent_reads_the_last_sentence_of_a_question_that_tells_its_situati
     told = "Our rally was half empty. The volunteers are upset. What went wrong?"
     asked = "What went wrong?"
     encoder = kb.intents.encoder
-    shape = (2 * (encoder.dimension + PIECE_BUCKETS) + 1, len(KINDS))
+    shape = weights_shape(encoder.dimension)
     weights = np.random.default_rng(1).normal(0, 3, shape).astype(np.float32)
     kb.intents.learned = LearnedIntent(weights, signature(encoder))
     (query,) = kb._queries([told, asked], [Question(told), Question(asked)])[:1]

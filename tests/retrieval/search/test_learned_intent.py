@@ -17,6 +17,7 @@ from retrieval.search.learned_intent import (
     fit,
     letter_pieces,
     the_ask,
+    weights_shape,
 )
 from retrieval.search.sections import LEARNED_SHARE, QUESTIONS, IntentModel
 from tests.fakeembedder import FakeEmbedder
@@ -103,7 +104,7 @@ def test_letter_pieces_match_inflections_and_have_unit_length() -> None:
 def test_the_stored_model_is_used_only_with_its_encoder(tmp_path: Path) -> None:
     encoder = FakeEmbedder()
     path = tmp_path / "intent.npz"
-    weights = np.zeros((2 * (encoder.dimension + PIECE_BUCKETS) + 1, len(KINDS)), np.float32)
+    weights = np.zeros(weights_shape(encoder.dimension), dtype=np.float32)
     weights[-1, KINDS.index("risks")] = 3.0  # bias only: every question asks for the risks
     LearnedIntent(weights, signature(encoder)).save(path)
 
@@ -130,7 +131,7 @@ def test_every_kind_it_learns_has_typical_questions() -> None:
 
 def test_the_learned_probabilities_shift_the_typical_questions_scores() -> None:
     encoder = FakeEmbedder()
-    weights = np.zeros((2 * (encoder.dimension + PIECE_BUCKETS) + 1, len(KINDS)), np.float32)
+    weights = np.zeros(weights_shape(encoder.dimension), dtype=np.float32)
     weights[-1, KINDS.index("examples")] = 5.0
     text = "how do we do this step by step"
     query = encoder.embed([text])[0]
