@@ -127,6 +127,27 @@ def test_a_page_named_in_the_askers_language_comes_first(bundled_kb: KnowledgeBa
     assert found is not None and found.slug == "affinity-groups"
 
 
+def test_naming_a_source_or_thinker_does_not_put_it_before_the_method_asked_about(
+    bundled_kb: KnowledgeBase,
+) -> None:
+    # Each question names a source or a thinker page but asks for a method's steps or uses.
+    cases = {
+        "Wie füllen wir das Strategiediagramm der Midwest Academy aus?": (
+            "strategy-chart", "how-to-use-it",
+        ),
+        "When is the Midwest Academy planning grid useful?": ("strategy-chart", "use-it-for"),
+        "How do I tell my story the way Marshall Ganz teaches it?": (
+            "public-narrative", "how-to-use-it",
+        ),
+    }  # fmt: skip
+    for question, expected in cases.items():
+        top = bundled_kb.ask(Question(question)).citations[0]
+        assert (top.slug, top.anchor) == expected, (question, top)
+    # Asked about itself, the source still comes first.
+    itself = bundled_kb.ask(Question("What is the Midwest Academy?"))
+    assert itself.citations[0].slug == "sources/midwest-academy", itself.citations
+
+
 def test_a_how_to_question_quotes_the_steps_first(bundled_kb: KnowledgeBase) -> None:
     answer = bundled_kb.ask(Question("how do I actually do a power map, step by step?"))
     assert (answer.citations[0].slug, answer.citations[0].anchor) == (
