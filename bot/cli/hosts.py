@@ -1,5 +1,8 @@
 """`orgbot index publish` and `orgbot status`: builds for every host, and whether this one
-can answer."""
+can answer.
+
+The bot's runtime (and with it discord.py) is imported inside the commands, so that loading
+the CLI for `orgbot ask` does not pay for it."""
 
 from __future__ import annotations
 
@@ -12,8 +15,6 @@ import typer
 
 from retrieval import KnowledgeBase, Question, build_artifact
 
-from ..builds import CHANNEL
-from ..runtime import state_of
 from ..settings import Settings
 from ..state import PostgresState, PublishedBuild
 from .app import app, console, fail, index_app, state
@@ -38,6 +39,9 @@ def publish_command(ctx: typer.Context) -> None:
 
 
 async def _publish(settings: Settings) -> tuple[PublishedBuild, bool]:
+    from ..builds import CHANNEL
+    from ..runtime import state_of
+
     data, sha256, manifest = await asyncio.to_thread(build_artifact, settings.retrieval)
     async with state_of(settings) as db:
         if not isinstance(db, PostgresState):
@@ -75,6 +79,8 @@ def status_command(
 
 
 async def _status(settings: Settings) -> dict[str, Any]:
+    from ..runtime import state_of
+
     report: dict[str, Any] = {"answering": False, "build": None, "index": "ok", "state": "ok"}
     try:
         kb = await asyncio.to_thread(KnowledgeBase.open, settings.retrieval)

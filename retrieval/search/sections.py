@@ -72,7 +72,10 @@ class IntentModel:
         self.encoder = encoder
         self.learned = learned
         self._kinds = list(QUESTIONS)
-        self._vectors = [encoder.embed(list(QUESTIONS[kind])) for kind in self._kinds]
+        # One call for all of them: each call has a fixed cost, and this runs at every start.
+        every = encoder.embed([text for kind in self._kinds for text in QUESTIONS[kind]])
+        ends = np.cumsum([len(QUESTIONS[kind]) for kind in self._kinds])
+        self._vectors = np.split(every, ends[:-1])
 
     @property
     def question_vectors(self) -> np.ndarray:

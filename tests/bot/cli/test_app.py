@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -78,3 +80,12 @@ def test_help_keeps_examples_indented_under_their_heading() -> None:
     example = next(line for line in lines if line.strip().startswith("DISCORD_TOKEN="))
     indent = len(example) - len(example.lstrip())
     assert indent > len(heading) - len(heading.lstrip())
+
+
+def test_loading_the_command_line_leaves_discord_unimported() -> None:
+    # Every command loads the whole CLI; `orgbot ask` must not pay for discord.py's import.
+    probe = "import sys, bot.cli; print(sorted({'discord', 'aiohttp'} & set(sys.modules)))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert loaded.stdout.strip() == "[]"
