@@ -148,7 +148,8 @@ def rank(
     if mode == "hybrid":
         hits = _with_page_votes(hits, query.page_votes)
     hits.sort(key=lambda h: (h.fused, h.dense), reverse=True)
-    # The best passage of each page the question names comes first; the rest keep their rank.
+    # The best passage of each page the question names comes first (but for the kinds in
+    # NAMED_BUT_NOT_FIRST); the rest keep their rank.
     named: dict[str, Hit] = {}
     leaders = (h for h in hits if h.exact and h.page.kind not in NAMED_BUT_NOT_FIRST)
     for hit in sorted(leaders, key=lambda h: -h.dense):
