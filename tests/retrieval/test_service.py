@@ -128,3 +128,17 @@ def test_the_intent_reads_the_last_sentence_of_a_question_that_tells_its_situati
     # A one-sentence question is its own ask: nothing more is encoded for it.
     alone = kb._queries([asked], [Question(asked)])[0]
     assert alone.intent == pytest.approx(kb.intents.scores(vectors[1], asked, None))
+
+
+def test_opening_a_knowledge_base_leaves_numpy_one_blas_thread(settings, embedder) -> None:
+    # Spinning BLAS threads after each small product slowed the encoder that ran next.
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    def blas_threads() -> list[int]:
+        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+    build_index(settings, embedder)
+    threadpool_limits(2, user_api="blas")  # as numpy starts on two cores
+    assert 2 in blas_threads()
+    KnowledgeBase.open(settings, embedder)
+    assert blas_threads() and all(n == 1 for n in blas_threads())

@@ -12,6 +12,7 @@ import pytest
 
 from retrieval.embedding.universal import (
     EXPORT_INFO,
+    FEW_TEXTS,
     WEIGHTS_SHA256,
     UniversalEncoder,
     export_folder,
@@ -35,3 +36,24 @@ def test_a_damaged_fast_start_copy_falls_back_to_the_packaged_weights_and_says_s
     assert str(folder) in warning and "orgbot model export" in warning
     texts = ["Wie erstelle ich eine Machtanalyse?", "a rent strike"]
     assert np.allclose(encoder.embed(texts), multilingual.embed(texts), atol=1e-5)
+
+
+def test_a_question_uses_one_blas_thread_and_a_build_batch_the_configured_ones(
+    multilingual, bundled_var: Path
+) -> None:
+    encoder = UniversalEncoder(bundled_var, threads=2)
+    during: list[int] = []
+    encode = encoder._backend.encode
+
+    def spy(texts: list[str]) -> object:
+        during.append(encoder._backend.threads)
+        return encode(texts)
+
+    encoder._backend.encode = spy
+    question = ["Wie schützen wir unsere Chatgruppe?"]
+    batch = [f"Satz Nummer {n} über Mietstreiks." for n in range(FEW_TEXTS + 1)]
+    few, many = encoder.embed(question), encoder.embed(batch)
+    assert during == [1, 2]
+    # The thread count changes the speed, never the vectors.
+    assert np.allclose(few, multilingual.embed(question), atol=1e-5)
+    assert np.allclose(many, multilingual.embed(batch), atol=1e-5)
