@@ -102,6 +102,9 @@ class ModeReport:
     # Section precision at 1 by language: (share right, share right when the page is right,
     # questions).
     sections: dict[str, tuple[float, float, int]] = field(default_factory=dict)
+    # Section precision at 1 by language counting only the anchors a question names (on the
+    # original page; a translation's section still counts by its kind).
+    strict_sections: dict[str, float] = field(default_factory=dict)
     misses: list[Miss] = field(default_factory=list)
 
 
@@ -195,12 +198,13 @@ def evaluate(
         if not answered:
             report.misses.append(Miss(q.id, q.question, q.slugs, tuple(ranking[:3]), "no answer"))
         if q.sections and not _is_stub(kb, q.slugs[0]):
-            counts = section_counts.setdefault(q.lang, [0, 0, 0])
+            counts = section_counts.setdefault(q.lang, [0, 0, 0, 0])
             top = answer.citations[0] if answer.citations else None
             page_right = top is not None and _original(kb, top.slug) == q.slugs[0]
             counts[0] += 1
             counts[1] += page_right and top is not None and _right_section(kb, top, q)
             counts[2] += page_right
+            counts[3] += page_right and top is not None and _right_section(kb, top, q, True)
     averaged = overall.averaged()
     report.recall, report.mrr, report.ndcg5 = averaged.recall, averaged.mrr, averaged.ndcg5
     report.slices = {name: r.averaged() for name, r in sorted(slices.items())}
@@ -209,21 +213,31 @@ def evaluate(
     report.answered_rate = answered_answerable / max(report.answerable, 1)
     report.sections = {
         lang: (right / n, right / max(page, 1), n)
-        for lang, (n, right, page) in sorted(section_counts.items())
+        for lang, (n, right, page, _) in sorted(section_counts.items())
+    }
+    report.strict_sections = {
+        lang: strict / n for lang, (n, _, _, strict) in sorted(section_counts.items())
     }
     return report
 
 
-def _right_section(kb: KnowledgeBase, top: Citation, q: EvalQuestion) -> bool:
+def _right_section(kb: KnowledgeBase, top: Citation, q: EvalQuestion, strict: bool = False) -> bool:
     """The first citation is a section the question expects. Questions name the original's
     anchors; a translation's headings are its own ("So setzt ihr es ein"), so one of its
-    sections is right when it is of the kind of an expected section of the original."""
+    sections is right when it is of the kind of an expected section of the original.
+
+    A question that asks what something is (an expected section of the definition kind) is
+    answered by any section of the page that says so: its summary, its lead ("Overview") or
+    a source's "What it is". Writers named one or two of them, whichever they saw first;
+    `strict` counts only those."""
     if top.anchor in q.sections:
         return True
     kinds = kb.build.section_kinds
     cited = kinds(top.slug).get(top.anchor)
     expected = {kinds(q.slugs[0]).get(anchor) for anchor in q.sections}
-    return top.slug != q.slugs[0] and cited is not None and cited in expected
+    if cited is None or cited not in expected:
+        return False
+    return top.slug != q.slugs[0] or (cited == "definition" and not strict)
 
 
 def _is_stub(kb: KnowledgeBase, slug: str) -> bool:

@@ -1,4 +1,5 @@
-"""Reading a question set for `orgbot eval`: bad files are refused with their line."""
+"""Reading a question set for `orgbot eval` (bad files are refused with their line), and which
+first citation counts as the right section."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from retrieval import QuestionSetError, read_questions
+from retrieval.models import Citation
+from retrieval.search.evaluate import EvalQuestion, _right_section
 
 
 @pytest.mark.parametrize(
@@ -31,3 +34,27 @@ def test_question_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b'{"question": "caf\xe9", "slugs": []}\n')
     with pytest.raises(QuestionSetError, match="UTF-8"):
         read_questions(path)
+
+
+def citation(slug: str, anchor: str) -> Citation:
+    return Citation(slug, slug, anchor, "method", "established", "core", "en", "…", 0.5,
+                    anchor=anchor)  # fmt: skip
+
+
+def asking(anchors: tuple[str, ...]) -> EvalQuestion:
+    return EvalQuestion("t1", "what is a house visit?", "en", True, ("house-visits",),
+                        group="english", kind="definition", sections=anchors)  # fmt: skip
+
+
+def test_a_what_is_question_is_answered_by_any_section_that_says_what_it_is(kb) -> None:
+    kinds = kb.build.section_kinds("house-visits")
+    assert kinds["summary"] == kinds["overview"] == "definition"
+    named_summary = asking(("summary",))
+    assert _right_section(kb, citation("house-visits", "summary"), named_summary)
+    assert _right_section(kb, citation("house-visits", "overview"), named_summary)
+    assert not _right_section(kb, citation("house-visits", "overview"), named_summary, True)
+    # Only the definition kind is interchangeable: the steps do not answer "what is it?",
+    # and a risk question is not answered by another section of any kind.
+    assert not _right_section(kb, citation("house-visits", "how-to-use-it"), named_summary)
+    risks = asking(("potential-risks",))
+    assert not _right_section(kb, citation("house-visits", "how-it-works"), risks)

@@ -13,11 +13,13 @@ from retrieval.embedding.base import normalise, signature
 from retrieval.search.learned_intent import (
     KINDS,
     PIECE_BUCKETS,
+    WORD_BUCKETS,
     LearnedIntent,
     fit,
     letter_pieces,
     the_ask,
     weights_shape,
+    word_pairs,
 )
 from retrieval.search.sections import LEARNED_SHARE, QUESTIONS, IntentModel
 from tests.fakeembedder import FakeEmbedder
@@ -99,6 +101,18 @@ def test_letter_pieces_match_inflections_and_have_unit_length() -> None:
     assert float(np.linalg.norm(one)) == pytest.approx(1.0, abs=1e-6)
     assert float(one @ other) > 0.7 > 0.2 > float(one @ unrelated)
     assert not letter_pieces("").any() and not letter_pieces("?!").any()
+
+
+def test_word_pairs_tell_a_phrase_from_the_same_words_apart_and_have_unit_length() -> None:
+    asked, reordered, unrelated = (
+        word_pairs(t) for t in ("what is it good for", "for it is good what", "Risiken")
+    )
+    assert asked.shape == (WORD_BUCKETS,)
+    assert float(np.linalg.norm(asked)) == pytest.approx(1.0, abs=1e-6)
+    # The same five words share their unigrams; only the phrase shares its pairs.
+    assert 0.3 < float(asked @ reordered) < 0.8
+    assert float(asked @ word_pairs("What is it GOOD for?")) == pytest.approx(1.0, abs=1e-6)
+    assert float(asked @ unrelated) < 0.1
 
 
 def test_the_stored_model_is_used_only_with_its_encoder(tmp_path: Path) -> None:
