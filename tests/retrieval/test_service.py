@@ -7,6 +7,7 @@ import shutil
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from retrieval import IndexNotReady, KnowledgeBase, Question, build_index
 from retrieval.embedding.base import signature
@@ -132,8 +133,6 @@ def test_the_intent_reads_the_last_sentence_of_a_question_that_tells_its_situati
 
 def test_opening_a_knowledge_base_leaves_numpy_one_blas_thread(settings, embedder) -> None:
     # Spinning BLAS threads after each small product slowed the encoder that ran next.
-    from threadpoolctl import threadpool_info, threadpool_limits
-
     def blas_threads() -> list[int]:
         return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
 
