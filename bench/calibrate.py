@@ -1,10 +1,11 @@
 """Fit the grounding model (retrieval/search/grounding.json) on the calibration questions.
 
 The calibration questions are the development questions, CALIBRATION below; the held-out
-ones (tests/eval/unseen12.jsonl) are never read here, so the quality
+ones (tests/eval/unseen15.jsonl) are never read here, so the quality
 benchmark can report on questions the calibration never saw. The threshold is the confidence
 that keeps at least ANSWERED of the answerable calibration questions answered while saying
-"no" to as many unanswerable ones as possible. The same questions become the precedents
+"no" to as many unanswerable ones as possible, chosen for English questions and for the
+others apart (`choose_thresholds`). The same questions become the precedents
 (retrieval/search/precedents.npz); in the fit, each question's likeness to them leaves its own
 row out, as a new question would not find itself. The section-intent model
 (retrieval/search/learned_intent.npz) is fitted on them too.
@@ -55,9 +56,16 @@ CALIBRATION = [
     ROOT / "tests" / "eval" / "unseen9.jsonl",
     ROOT / "tests" / "eval" / "unseen10.jsonl",
     ROOT / "tests" / "eval" / "unseen11.jsonl",
+    ROOT / "tests" / "eval" / "unseen12.jsonl",
+    ROOT / "tests" / "eval" / "unseen13.jsonl",
+    ROOT / "tests" / "eval" / "unseen14.jsonl",
 ]
-# Kept answered on calibration, a little above the 0.95 asked of held-out questions.
-ANSWERED = 0.96
+# Kept answered on calibration, in English and in the other languages alike. By 5-fold
+# cross-validation on the 3,371 development questions (one threshold for all languages then),
+# refused / answered: 0.96 -> 0.960 / 0.962, 0.97 -> 0.950 / 0.968, 0.98 -> 0.933 / 0.980,
+# 0.985 -> 0.913 / 0.985. English section P@1 rose 0.807 -> 0.825, as the refused English
+# answerable questions were most of its misses.
+ANSWERED = 0.98
 
 
 def choose_threshold(
@@ -73,6 +81,36 @@ def choose_threshold(
         if answered / total_yes >= ANSWERED and refused / total_no > best[1]:
             best = (threshold, refused / total_no, answered / total_yes)
     return best
+
+
+def choose_thresholds(
+    confidences: list[float], answerable: list[bool], english: list[bool]
+) -> tuple[float, float]:
+    """(threshold for English questions, threshold for the others), each chosen by
+    `choose_threshold` on its own questions. One threshold for all refused 4.3% of the
+    answerable English development questions and 1.0% of the others (5-fold, ANSWERED 0.98):
+    English questions are longer and more often told as a situation, and most unanswerable
+    ones are English, so they set the bar. Apart, each group keeps ANSWERED of its own
+    answered: English answerable refused 0.043 -> 0.021, English unanswerable refused 0.938 ->
+    0.879, the others' 0.934 -> 0.950. A group without both kinds of question takes the
+    threshold chosen on all."""
+    overall, _, _ = choose_threshold(confidences, answerable)
+    chosen = []
+    for group in (True, False):
+        rows = [i for i, e in enumerate(english) if e == group]
+        labels = {answerable[i] for i in rows}
+        if labels != {True, False}:
+            chosen.append(overall)
+            continue
+        threshold, _, _ = choose_threshold(
+            [confidences[i] for i in rows], [answerable[i] for i in rows]
+        )
+        chosen.append(threshold)
+    return chosen[0], chosen[1]
+
+
+def is_english(signals: dict[str, float]) -> bool:
+    return signals["not_english"] == 0.0
 
 
 @dataclass
@@ -172,10 +210,12 @@ def cross_validated(
                 l2=l2,
             )  # fmt: skip
             model = GroundingModel({}, mean, scale, weights, 0.5, "", features=tuple(features))
-            threshold, _, _ = choose_threshold(
-                [model.confidence(signals[i]) for i in train], [answerable[i] for i in train]
-            )
+            english, other = choose_thresholds(
+                [model.confidence(signals[i]) for i in train], [answerable[i] for i in train],
+                [is_english(signals[i]) for i in train],
+            )  # fmt: skip
             for i in test:
+                threshold = english if is_english(signals[i]) else other
                 said_yes = model.confidence(signals[i]) >= threshold
                 if answerable[i]:
                     answerable_seen += 1
@@ -222,7 +262,12 @@ def main() -> None:
     names = {role: encoder.name for role, encoder in kb.encoders.roles()}
     model = GroundingModel(names, mean, scale, weights, 0.5, "")
     confidences = [model.confidence(s) for s in signals]
-    threshold, refused, answered = choose_threshold(confidences, answerable)
+    english = [is_english(s) for s in signals]
+    threshold, other = choose_thresholds(confidences, answerable, english)
+    said_yes = [c >= (threshold if e else other) for c, e in zip(confidences, english, strict=True)]
+    refused = sum(not y and not a for y, a in zip(said_yes, answerable, strict=True))
+    answered = sum(y and a for y, a in zip(said_yes, answerable, strict=True))
+    refused, answered = refused / answerable.count(False), answered / answerable.count(True)
     files = ", ".join(str(path.relative_to(ROOT)) for path in CALIBRATION)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
     fitted_on = (
@@ -230,10 +275,12 @@ def main() -> None:
         f"unanswerable; {stamp}; on calibration {refused:.3f} of unanswerable refused, "
         f"{answered:.3f} of answerable answered"
     )
-    GroundingModel(names, mean, scale, weights, round(threshold, 4), fitted_on).save()
+    GroundingModel(
+        names, mean, scale, weights, round(threshold, 4), fitted_on, round(other, 4)
+    ).save()
     calibration.precedents().save()
     intent.save()
-    print(f"threshold {threshold:.3f}: {fitted_on}")
+    print(f"thresholds {threshold:.3f} (English), {other:.3f} (others): {fitted_on}")
 
 
 if __name__ == "__main__":

@@ -159,6 +159,7 @@ class KnowledgeBase:
                 self._scope.off_scope(reads_intent[n]),
                 like_unanswerable=read[n][0],
                 page_votes=read[n][1],
+                ask_vector=ask_vectors.get(n) if intent_role == MULTILINGUAL else None,
             )
             for n, (text, question) in enumerate(zip(texts, questions, strict=True))
         ]

@@ -34,12 +34,12 @@ class Answerer:
         self.base_url = base_url
         self.grounding = grounding
 
-    @property
-    def threshold(self) -> float:
-        """The configured confidence to answer, else the calibrated one."""
+    def threshold(self, lang: str) -> float:
+        """The configured confidence to answer, else the one calibrated for questions
+        written in `lang`."""
         if self.options.threshold is not None:
             return self.options.threshold
-        return self.grounding.threshold if self.grounding else COSINE_THRESHOLD
+        return self.grounding.threshold_for(lang) if self.grounding else COSINE_THRESHOLD
 
     def confidence(self, build: LoadedBuild, query: Query, page_hits: Sequence[Hit]) -> float:
         """How likely the page of `page_hits` answers the question (a cosine, uncalibrated)."""
@@ -50,7 +50,7 @@ class Answerer:
     def answer(self, build: LoadedBuild, q: Question, query: Query, lang: str) -> Answer:
         """The answer to `q` in the asker's language `lang`."""
         opts = self.options
-        threshold = self.threshold if q.threshold is None else q.threshold
+        threshold = self.threshold(query.lang) if q.threshold is None else q.threshold
         include_stubs = opts.include_stubs if q.include_stubs is None else q.include_stubs
         limit = q.limit or opts.max_citations
         # Stubs are ranked too: never quoted (unless configured), but named when one matches

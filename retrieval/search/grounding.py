@@ -34,7 +34,7 @@ CALIBRATION = Path(__file__).with_name("grounding.json")
 FEATURES = (
     "closest_passage", "closest_passage_multilingual", "closest_sentence_multilingual",
     "words_in_passages", "names_the_page", "not_english", "unknown_words", "unknown_word_count",
-    "names_in_page", "names_missing", "off_scope", "like_unanswerable",
+    "names_in_page", "names_missing", "off_scope", "like_unanswerable", "closest_passage_to_ask",
 )  # fmt: skip
 # Regularisation of the fit: chosen by 5-fold cross-validation on the calibration questions
 # (refused of the unanswerable questions in the folds each fit did not see, at 0.96
@@ -51,11 +51,15 @@ def evidence(build: LoadedBuild, query: Query, page_hits: Sequence[Hit]) -> dict
     english = query.lang == "en"
     pids = [hit.passage.id for hit in page_hits]
     multilingual = MULTILINGUAL in query.vectors and MULTILINGUAL in build.matrices
-    closest_ml = sentence_ml = 0.0
+    closest_ml = sentence_ml = passage_ask_ml = 0.0
     closest = max(hit.dense for hit in page_hits)
     if multilingual:
         vector = query.vectors[MULTILINGUAL]
         closest_ml = float(np.max(build.matrices[MULTILINGUAL][pids] @ vector))
+        # A question told as a situation first asks in its last sentence, which the whole
+        # question's vector dilutes.
+        ask = vector if query.ask_vector is None else query.ask_vector
+        passage_ask_ml = float(np.max(build.matrices[MULTILINGUAL][pids] @ ask))
         sentences = [build.passages[pid].vectors[MULTILINGUAL].sentence_vectors for pid in pids]
         filled = [s for s in sentences if len(s)]
         if filled:
@@ -65,6 +69,7 @@ def evidence(build: LoadedBuild, query: Query, page_hits: Sequence[Hit]) -> dict
     if multilingual and not english and build.pages[page_hits[0].passage.slug].lang == query.lang:
         closest_ml -= SAME_LANGUAGE_BIAS
         sentence_ml -= SAME_LANGUAGE_BIAS
+        passage_ask_ml -= SAME_LANGUAGE_BIAS
         closest -= SAME_LANGUAGE_BIAS
     terms = [t for t in content_terms(query.text) if len(t) > 2 and not t.isdigit()]
     unknown = [t for t in terms if build.document_frequency.get(t, 0) == 0]
@@ -86,6 +91,7 @@ def evidence(build: LoadedBuild, query: Query, page_hits: Sequence[Hit]) -> dict
         "closest_passage": closest,
         "closest_passage_multilingual": closest_ml,
         "closest_sentence_multilingual": sentence_ml,
+        "closest_passage_to_ask": passage_ask_ml,
         "words_in_passages": len(stems & near) / len(stems) if english and stems else 0.0,
         "names_the_page": float(page_hits[0].exact),
         "not_english": float(not english),
@@ -123,9 +129,18 @@ class GroundingModel:
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     weights: tuple[float, ...]  # bias first, then one per FEATURES
-    threshold: float  # the confidence at which a page counts as an answer
+    threshold: float  # the confidence at which a page counts as an answer to an English question
     fitted_on: str
+    # The same for questions in other languages (None: as for English): each group of
+    # languages keeps its own share of answerable questions answered.
+    threshold_not_english: float | None = None
     features: tuple[str, ...] = FEATURES  # a subset only when the benchmark compares them
+
+    def threshold_for(self, lang: str) -> float:
+        """The confidence a page needs to answer a question written in `lang`."""
+        if lang == "en" or self.threshold_not_english is None:
+            return self.threshold
+        return self.threshold_not_english
 
     def confidence(self, signals: dict[str, float]) -> float:
         total = self.weights[0]
@@ -142,7 +157,7 @@ class GroundingModel:
         data = {
             "fitted_on": self.fitted_on, "encoders": self.encoders, "features": self.features,
             "mean": self.mean, "scale": self.scale, "weights": self.weights,
-            "threshold": self.threshold,
+            "threshold": self.threshold, "threshold_not_english": self.threshold_not_english,
         }  # fmt: skip
         path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
@@ -158,6 +173,8 @@ class GroundingModel:
         return cls(
             dict(data["encoders"]), tuple(data["mean"]), tuple(data["scale"]),
             tuple(data["weights"]), float(data["threshold"]), str(data["fitted_on"]),
+            None if data.get("threshold_not_english") is None
+            else float(data["threshold_not_english"]),
         )  # fmt: skip
 
 

@@ -75,6 +75,9 @@ class Query:
     like_unanswerable: float = 0.0
     # Which pages answered the earlier questions nearest this one, by share of their votes.
     page_votes: dict[str, float] = field(default_factory=dict)
+    # The multilingual vector of its last sentence, when that is not the whole question: a
+    # question told as a situation first asks in its last sentence.
+    ask_vector: np.ndarray | None = None
 
     @property
     def role(self) -> str:

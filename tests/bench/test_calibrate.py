@@ -6,7 +6,7 @@ import random
 
 import numpy as np
 
-from bench.calibrate import Calibration, cross_validated
+from bench.calibrate import Calibration, choose_thresholds, cross_validated
 from retrieval.search.grounding import FEATURES
 
 
@@ -66,3 +66,19 @@ def test_cross_validation_scores_questions_the_fit_never_saw() -> None:
     useless = [s | {"closest_passage": 0.5} for s in signals]
     chance, _ = cross_validated(Calibration(useless, answerable, pages, vectors, "x"), folds=3)
     assert chance < 0.8  # without the telling signal the folds cannot be sorted
+
+
+def test_english_questions_and_the_others_each_get_the_threshold_that_suits_them() -> None:
+    # English answerable questions score 0.5-0.59 and unanswerable ones 0.4; elsewhere 0.8-0.89
+    # and 0.7. One threshold low enough for English would answer every unanswerable question
+    # in the other languages.
+    english = [n < 40 for n in range(80)]
+    answerable = [n % 4 != 0 for n in range(80)]
+    confidences = [
+        (0.5 if e else 0.8) + (0.01 * (n % 10) if a else -0.1)
+        for n, (a, e) in enumerate(zip(answerable, english, strict=True))
+    ]
+
+    assert choose_thresholds(confidences, answerable, english) == (0.5, 0.8)
+    # A group with one kind of question only takes the threshold chosen on all of them.
+    assert choose_thresholds(confidences, answerable, [True] * 80) == (0.5, 0.5)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 
 from retrieval import Question, build_index
+from retrieval.search.answers import COSINE_THRESHOLD, Answerer
+from retrieval.search.grounding import GroundingModel
 from retrieval.search.ranking import MAX_QUESTION_CHARS
 from retrieval.service import KnowledgeBase
+from retrieval.settings import AnswerSettings
 
 STUB_DE = """---
 title: Mietversprechen
@@ -170,3 +173,13 @@ def test_stub_translation_does_not_hide_the_english_answer(settings, embedder) -
 def test_undecodable_bytes_in_a_question_are_replaced_not_fatal(kb) -> None:
     answer = kb.ask(Question("house \udcff visits door"))  # how a terminal passes a stray 0xff byte
     assert answer.answered
+
+
+def test_the_threshold_is_the_one_calibrated_for_the_questions_language_unless_set() -> None:
+    grounding = GroundingModel({}, (), (), (0.0,), 0.47, "", 0.7, features=())
+
+    calibrated = Answerer(AnswerSettings(), None, grounding)
+    assert (calibrated.threshold("en"), calibrated.threshold("es")) == (0.47, 0.7)
+    configured = Answerer(AnswerSettings(threshold=0.6), None, grounding)
+    assert configured.threshold("en") == configured.threshold("es") == 0.6
+    assert Answerer(AnswerSettings(), None, None).threshold("de") == COSINE_THRESHOLD

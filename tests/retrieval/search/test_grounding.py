@@ -54,11 +54,12 @@ def test_the_stored_model_round_trips_and_an_older_one_is_not_used(tmp_path: Pat
     path = tmp_path / "grounding.json"
     model = GroundingModel(
         {"english": "minilm"}, tuple(0.0 for _ in FEATURES), tuple(1.0 for _ in FEATURES),
-        tuple(0.1 for _ in range(len(FEATURES) + 1)), 0.6, "fitted on test rows",
+        tuple(0.1 for _ in range(len(FEATURES) + 1)), 0.6, "fitted on test rows", 0.7,
     )  # fmt: skip
     model.save(path)
 
     assert GroundingModel.load(path) == model
+    assert model.threshold_for("en") == 0.6 and model.threshold_for("de") == 0.7
     assert model.suits({"english": "minilm"}) and not model.suits({"english": "other"})
     older = json.loads(path.read_text(encoding="utf-8"))
     older["features"] = [f for f in FEATURES if f != "off_scope"]
@@ -66,6 +67,12 @@ def test_the_stored_model_round_trips_and_an_older_one_is_not_used(tmp_path: Pat
     assert GroundingModel.load(path) is None  # fitted without a signal it now needs
     path.write_text("{not json", encoding="utf-8")
     assert GroundingModel.load(path) is None
+
+
+def test_without_a_threshold_of_their_own_other_languages_share_the_english_one() -> None:
+    model = GroundingModel({}, (), (), (0.0,), 0.6, "", features=())
+
+    assert model.threshold_for("fr") == model.threshold_for("en") == 0.6
 
 
 @pytest.mark.model
@@ -94,3 +101,19 @@ def test_a_word_that_starts_a_sentence_is_no_name(bundled_kb: KnowledgeBase) -> 
     assert told is not None and named is not None
     assert told["names_missing"] == 0.0
     assert named["names_missing"] == 1.0  # a capital inside a sentence still marks a name
+
+
+@pytest.mark.model
+def test_a_situation_told_first_is_also_measured_by_its_last_sentence(
+    bundled_kb: KnowledgeBase,
+) -> None:
+    asked = "How should we run the debrief after our rally?"
+    told = bundled_kb.signals(
+        Question(f"Our rally was on Saturday and only half the people we hoped for came. {asked}")
+    )
+    alone = bundled_kb.signals(Question(asked))
+
+    assert told is not None and alone is not None
+    # One sentence is its own ask; told after a situation, the ask is read apart from it.
+    assert alone["closest_passage_to_ask"] == alone["closest_passage_multilingual"]
+    assert told["closest_passage_to_ask"] != told["closest_passage_multilingual"]
