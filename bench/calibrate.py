@@ -95,14 +95,11 @@ def choose_thresholds(
     answered: English answerable refused 0.043 -> 0.021, English unanswerable refused 0.938 ->
     0.879, the others' 0.934 -> 0.950. A group without both kinds of question takes the
     threshold chosen on all."""
-    overall, _, _ = choose_threshold(confidences, answerable)
     chosen = []
     for group in (True, False):
         rows = [i for i, e in enumerate(english) if e == group]
-        labels = {answerable[i] for i in rows}
-        if labels != {True, False}:
-            chosen.append(overall)
-            continue
+        if {answerable[i] for i in rows} != {True, False}:
+            rows = list(range(len(answerable)))
         threshold, _, _ = choose_threshold(
             [confidences[i] for i in rows], [answerable[i] for i in rows]
         )
