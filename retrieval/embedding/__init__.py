@@ -67,10 +67,10 @@ class Encoders:
         """The texts of each role (a key of `texts`) encoded by that role's encoder.
 
         One after the other, the multilingual one first: onnxruntime's threads keep spinning
-        for a moment after MiniLM's call, which slows any numpy work started then, and
-        Python's ranking that comes next does not mind. On two cores this ordering gave a
-        warm `ask` p50 / p95 of 13.1 / 15.7 ms against 14.6 / 20.8 with USE on a thread of
-        its own beside a non-spinning MiniLM (the same questions, interleaved blocks).
+        for a moment after MiniLM's call, which slows numpy work started then. On a busy
+        two-core machine this gave a warm `ask` p50 / p95 of 13.1 / 15.7 ms against
+        14.6 / 20.8 with USE on a thread beside a non-spinning MiniLM; on a quiet one it
+        costs ~1 ms (docs/models.md has the figures).
         """
         vectors = {}
         if self.multilingual is not None and MULTILINGUAL in texts:
