@@ -1,7 +1,7 @@
 """Fit the grounding model (retrieval/search/grounding.json) on the calibration questions.
 
 The calibration questions are the development questions, CALIBRATION below; the held-out
-ones (tests/eval/unseen15.jsonl) are never read here, so the quality
+ones (tests/eval/unseen15.jsonl, unseen16.jsonl) are never read here, so the quality
 benchmark can report on questions the calibration never saw. The threshold is the confidence
 that keeps at least ANSWERED of the answerable calibration questions answered while saying
 "no" to as many unanswerable ones as possible, chosen for English questions and for the
