@@ -2,8 +2,9 @@
 
 Reports, for the development questions (bench.calibrate.CALIBRATION, which tuning and
 `bench.calibrate` used) and the held-out sets used by nothing but this report
-(HELD_OUT: tests/eval/unseen15.jsonl and unseen16.jsonl, each written by someone who had seen no
-answers and first run after the tuning it reports on; with several sets, each is also reported alone):
+(HELD_OUT: tests/eval/unseen15.jsonl and unseen16.jsonl, each written by someone who had seen
+no answers and first run after the tuning it reports on; with several sets, each is also
+reported alone):
 
 - ranking per language and per group (English, cross-lingual, translated): Recall@1/3/5, MRR;
 - section precision at 1 per language, overall and when the page is right;
