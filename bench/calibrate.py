@@ -69,18 +69,24 @@ CALIBRATION = [
 ANSWERED = 0.98
 
 
+def rates(said_yes: Sequence[bool], answerable: Sequence[bool]) -> tuple[float, float]:
+    """(share of unanswerable refused, share of answerable answered)."""
+    pairs = list(zip(said_yes, answerable, strict=True))
+    refused = sum(not yes for yes, a in pairs if not a)
+    answered = sum(yes for yes, a in pairs if a)
+    total_yes = sum(answerable)
+    return refused / max(len(pairs) - total_yes, 1), answered / max(total_yes, 1)
+
+
 def choose_threshold(
     confidences: list[float], answerable: list[bool]
 ) -> tuple[float, float, float]:
     """(threshold, share of unanswerable refused, share of answerable answered)."""
     best = (0.0, 0.0, 1.0)
-    total_yes = sum(answerable)
-    total_no = len(answerable) - total_yes
     for threshold in sorted(set(confidences)):
-        answered = sum(c >= threshold and a for c, a in zip(confidences, answerable, strict=True))
-        refused = sum(c < threshold and not a for c, a in zip(confidences, answerable, strict=True))
-        if answered / total_yes >= ANSWERED and refused / total_no > best[1]:
-            best = (threshold, refused / total_no, answered / total_yes)
+        refused, answered = rates([c >= threshold for c in confidences], answerable)
+        if answered >= ANSWERED and refused > best[1]:
+            best = (threshold, refused, answered)
     return best
 
 
@@ -198,7 +204,8 @@ def cross_validated(
     threshold and the precedents never saw: `folds`-fold cross-validation, repeated over
     `repeats` shuffles."""
     answerable = calibration.answerable
-    refused = answered = unanswerable = answerable_seen = 0
+    said_yes: list[bool] = []
+    seen: list[bool] = []
     for seed in range(repeats):
         for known in fold_masks(len(answerable), folds, seed):
             train = [i for i in range(len(answerable)) if known[i]]
@@ -215,14 +222,9 @@ def cross_validated(
             )  # fmt: skip
             for i in test:
                 threshold = english if is_english(signals[i]) else other
-                said_yes = model.confidence(signals[i]) >= threshold
-                if answerable[i]:
-                    answerable_seen += 1
-                    answered += said_yes
-                else:
-                    unanswerable += 1
-                    refused += not said_yes
-    return refused / max(unanswerable, 1), answered / max(answerable_seen, 1)
+                said_yes.append(model.confidence(signals[i]) >= threshold)
+                seen.append(answerable[i])
+    return rates(said_yes, seen)
 
 
 def learned_intent(kb: KnowledgeBase, questions: Sequence[EvalQuestion] = ()) -> LearnedIntent:
@@ -264,9 +266,7 @@ def main() -> None:
     english = [is_english(s) for s in signals]
     threshold, other = choose_thresholds(confidences, answerable, english)
     said_yes = [c >= (threshold if e else other) for c, e in zip(confidences, english, strict=True)]
-    refused = sum(not y and not a for y, a in zip(said_yes, answerable, strict=True))
-    answered = sum(y and a for y, a in zip(said_yes, answerable, strict=True))
-    refused, answered = refused / answerable.count(False), answered / answerable.count(True)
+    refused, answered = rates(said_yes, answerable)
     files = ", ".join(str(path.relative_to(ROOT)) for path in CALIBRATION)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
     fitted_on = (

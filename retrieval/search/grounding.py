@@ -55,12 +55,13 @@ def evidence(build: LoadedBuild, query: Query, page_hits: Sequence[Hit]) -> dict
     closest = max(hit.dense for hit in page_hits)
     if multilingual:
         vector = query.vectors[MULTILINGUAL]
-        closest_ml = float(np.max(build.matrices[MULTILINGUAL][pids] @ vector))
+        rows = build.matrices[MULTILINGUAL][pids]
+        closest_ml = float(np.max(rows @ vector))
         # A question told as a situation first asks in its last sentence, which the whole
         # question's vector dilutes.
         passage_ask_ml = closest_ml
         if query.ask_vector is not None:
-            passage_ask_ml = float(np.max(build.matrices[MULTILINGUAL][pids] @ query.ask_vector))
+            passage_ask_ml = float(np.max(rows @ query.ask_vector))
         sentences = [build.passages[pid].vectors[MULTILINGUAL].sentence_vectors for pid in pids]
         filled = [s for s in sentences if len(s)]
         if filled:
