@@ -76,7 +76,12 @@ class Query:
     # Which pages answered the earlier questions nearest this one, by share of their votes.
     page_votes: dict[str, float] = field(default_factory=dict)
     # The multilingual vector of its last sentence, when that is not the whole question: a
-    # question told as a situation first asks in its last sentence.
+    # question told as a situation first asks in its last sentence. It feeds grounding and
+    # intent, not the ranking: by 5-fold cross-validation on the 3,775 development questions,
+    # fusing a ranking by it for non-English questions lost page R@3 (de / es 0.977 / 0.987 ->
+    # 0.972 / 0.977) for +0.002-0.010 section P@1; blending it into the question's vector
+    # (half weight) lost German R@1 0.935 -> 0.928; and a half share of its cosine in the
+    # section fit changed section P@1 by -0.004-+0.000. The situation names the page.
     ask_vector: np.ndarray | None = None
 
     @property
