@@ -81,7 +81,7 @@ class Query:
     # fusing a ranking by it for non-English questions lost page R@3 (de / es 0.977 / 0.987 ->
     # 0.972 / 0.977) for +0.002-0.010 section P@1; blending it into the question's vector
     # (half weight) lost German R@1 0.935 -> 0.928; and a half share of its cosine in the
-    # section fit changed section P@1 by -0.004-+0.000. The situation names the page.
+    # section fit changed section P@1 by -0.004 to 0.000. The situation names the page.
     ask_vector: np.ndarray | None = None
 
     @property
