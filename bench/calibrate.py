@@ -1,8 +1,8 @@
 """Fit the grounding model (retrieval/search/grounding.json) on the calibration questions.
 
 The calibration questions are the development questions, CALIBRATION below; the held-out
-one (tests/eval/unseen17.jsonl) is never read here, so the quality
-benchmark can report on questions the calibration never saw. The threshold is the confidence
+one (tests/eval/unseen17.jsonl) is never read here, so the quality benchmark can report on
+questions the calibration never saw. The threshold is the confidence
 that keeps at least ANSWERED of the answerable calibration questions answered while saying
 "no" to as many unanswerable ones as possible, chosen for English questions and for the
 others apart (`choose_thresholds`). The same questions become the precedents
