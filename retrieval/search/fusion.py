@@ -20,7 +20,9 @@ DENSE_WEIGHT = 0.7
 # bench/results/quality.md): for English, both encoders and bm25 (MRR 0.953 against 0.948
 # without the multilingual encoder); for other languages the multilingual encoder alone,
 # since the English-only rankings only add noise to a German question (cross-lingual R@3
-# 0.913 against 0.826 with bm25 and 0.587 with everything).
+# 0.913 against 0.826 with bm25 and 0.587 with everything). A further ranking of pages by
+# their mean passage vector, for the other languages, gained page R@1 0.003-0.007 and lost
+# section P@1 in German and French (0.847 / 0.861 -> 0.834 / 0.845; `bench.ranking_cv`).
 PLANS: dict[str, tuple[str, ...]] = {
     "en": ("english", "multilingual", "lexical"),
     "other": ("multilingual",),
