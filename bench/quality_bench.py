@@ -290,7 +290,7 @@ def main() -> None:
         f"({', '.join(str(p.relative_to(ROOT)) for p in HELD_OUT)}, each written by "
         "someone who had seen no answers and first run after all tuning). Earlier held-out "
         "sets were reported once each (bench/results/quality-first-fresh.md to "
-        "quality-sixteenth-fresh.md) and then "
+        "quality-seventeenth-fresh.md) and then "
         "joined the development questions. The development questions are also the "
         "precedents (retrieval/search/precedents.py): each one finds itself there, so the "
         "development column of the honest-no table flatters; the cross-validated signals "
