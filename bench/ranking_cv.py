@@ -25,6 +25,7 @@ import numpy as np
 
 from bench._common import bundled_kb
 from bench.calibrate import CALIBRATION, Calibration, fold_masks, learned_intent, question_vectors
+from bench.quality_bench import NEAR_TWIN
 from retrieval import KnowledgeBase, Question
 from retrieval.embedding.base import signature
 from retrieval.search import evaluate
@@ -42,6 +43,8 @@ def set_constant(assignment: str) -> None:
         module = importlib.import_module(f"retrieval.search.{module_name}")
         if hasattr(module, name):
             old = getattr(module, name)
+            if isinstance(old, bool) or not isinstance(old, int | float | str):
+                raise SystemExit(f"{name} is not a number or a string; change it in the code")
             setattr(module, name, type(old)(value))
             print(f"{module_name}.{name}: {old} -> {getattr(module, name)}")
             return
@@ -81,7 +84,8 @@ def cross_validate(kb: KnowledgeBase, near_twin: float) -> list[dict[str, Any]]:
         for i in np.flatnonzero(~known):
             if near_twin:
                 kb.precedents = calibration.precedents(known & (vectors @ vectors[i] < near_twin))
-            rows.append(asked(kb, questions[i]))
+            # Ids repeat across the files; a question's place in CALIBRATION does not.
+            rows.append({"n": int(i)} | asked(kb, questions[i]))
         print(f"fold {fold + 1} of 5 done")
     return rows
 
@@ -104,7 +108,7 @@ def report(rows: list[dict[str, Any]]) -> None:
 def compare(rows: list[dict[str, Any]], other: list[dict[str, Any]]) -> None:
     """Per language, how many questions this run got right that the other did not, and the
     reverse, for the page first and the section first."""
-    theirs = {(r["id"], r["lang"], r["group"]): r for r in other}
+    theirs = {(r.get("n"), r["id"]): r for r in other}
 
     def page_first(row: dict[str, Any]) -> bool:
         return bool(row.get("rank") == 0)
@@ -114,8 +118,8 @@ def compare(rows: list[dict[str, Any]], other: list[dict[str, Any]]) -> None:
 
     for key, right in (("page first", page_first), ("section first", section_first)):
         for lang in LANGS:
-            pairs = [(r, theirs[(r["id"], r["lang"], r["group"])]) for r in rows
-                     if r["lang"] == lang and r["answerable"]]  # fmt: skip
+            mine = [r for r in rows if r["lang"] == lang and r["answerable"]]
+            pairs = [(r, theirs[(r["n"], r["id"])]) for r in mine if (r["n"], r["id"]) in theirs]
             won = sum(right(a) and not right(b) for a, b in pairs)
             lost = sum(right(b) and not right(a) for a, b in pairs)
             print(f"{key} {lang}: +{won} -{lost} against the other run")
@@ -125,7 +129,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--var-dir", type=Path, help="Reuse (or keep) the index built here.")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
-    parser.add_argument("--near-twin", type=float, default=0.85, help="0 keeps every precedent")
+    parser.add_argument(
+        "--near-twin", type=float, default=NEAR_TWIN, help="0 keeps every precedent"
+    )
     parser.add_argument("--rows", type=Path, help="Write one JSON row a question here.")
     parser.add_argument("--compare", type=Path, help="Rows of an earlier run to compare.")
     args = parser.parse_args()
