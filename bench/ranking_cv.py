@@ -63,10 +63,9 @@ def asked(kb: KnowledgeBase, q: EvalQuestion) -> dict[str, Any]:
     ranking = evaluate.page_ranking(kb.search(q.question, lang=q.lang, k=20))
     row["rank"] = next((i for i, slug in enumerate(ranking) if slug in q.slugs), None)
     row["top"] = ranking[:3]
-    if q.sections and not evaluate._is_stub(kb, q.slugs[0]):
-        top = answer.citations[0] if answer.citations else None
-        right_page = top is not None and evaluate._original(kb, top.slug) == q.slugs[0]
-        row["section"] = bool(top and right_page and evaluate._right_section(kb, top, q))
+    judged = evaluate.first_citation(kb, answer.citations, q)
+    if judged is not None:
+        row["section"] = judged.section
     return row
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -197,14 +197,13 @@ def evaluate(
         answered_answerable += answered
         if not answered:
             report.misses.append(Miss(q.id, q.question, q.slugs, tuple(ranking[:3]), "no answer"))
-        if q.sections and not _is_stub(kb, q.slugs[0]):
+        judged = first_citation(kb, answer.citations, q)
+        if judged is not None:
             counts = section_counts.setdefault(q.lang, [0, 0, 0, 0])
-            top = answer.citations[0] if answer.citations else None
-            page_right = top is not None and _original(kb, top.slug) == q.slugs[0]
             counts[0] += 1
-            counts[1] += page_right and top is not None and _right_section(kb, top, q)
-            counts[2] += page_right
-            counts[3] += page_right and top is not None and _right_section(kb, top, q, True)
+            counts[1] += judged.section
+            counts[2] += judged.page
+            counts[3] += judged.named_section
     averaged = overall.averaged()
     report.recall, report.mrr, report.ndcg5 = averaged.recall, averaged.mrr, averaged.ndcg5
     report.slices = {name: r.averaged() for name, r in sorted(slices.items())}
@@ -219,6 +218,28 @@ def evaluate(
         lang: strict / n for lang, (n, _, _, strict) in sorted(section_counts.items())
     }
     return report
+
+
+@dataclass(frozen=True)
+class FirstCitation:
+    """How right the first citation of an answer is, for a section-labelled question."""
+
+    page: bool  # it is from the expected page (or its translation)
+    section: bool  # ... and of an expected section (`_right_section`)
+    named_section: bool  # ... counting only the anchors the question names
+
+
+def first_citation(
+    kb: KnowledgeBase, citations: Sequence[Citation], q: EvalQuestion
+) -> FirstCitation | None:
+    """The first of `citations` judged against `q`; None when section precision leaves `q`
+    out (no expected sections, or a stub, whose answer names the page and quotes none)."""
+    if not q.sections or _is_stub(kb, q.slugs[0]):
+        return None
+    top = citations[0] if citations else None
+    if top is None or _original(kb, top.slug) != q.slugs[0]:
+        return FirstCitation(False, False, False)
+    return FirstCitation(True, _right_section(kb, top, q), _right_section(kb, top, q, True))
 
 
 def _right_section(kb: KnowledgeBase, top: Citation, q: EvalQuestion, strict: bool = False) -> bool:

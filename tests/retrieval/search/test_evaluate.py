@@ -9,7 +9,7 @@ import pytest
 
 from retrieval import QuestionSetError, read_questions
 from retrieval.models import Citation
-from retrieval.search.evaluate import EvalQuestion, _right_section
+from retrieval.search.evaluate import EvalQuestion, FirstCitation, _right_section, first_citation
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,16 @@ def test_a_what_is_question_is_answered_by_any_section_that_says_what_it_is(kb) 
     assert not _right_section(kb, citation("house-visits", "how-to-use-it"), named_summary)
     risks = asking(("potential-risks",))
     assert not _right_section(kb, citation("house-visits", "how-it-works"), risks)
+
+
+def test_the_first_citation_is_judged_by_page_then_section(kb) -> None:
+    named_summary = asking(("summary",))
+
+    right = first_citation(kb, [citation("house-visits", "summary")], named_summary)
+    lead = first_citation(kb, [citation("house-visits", "overview")], named_summary)
+    elsewhere = first_citation(kb, [citation("power-mapping", "summary")], named_summary)
+
+    assert right == FirstCitation(page=True, section=True, named_section=True)
+    assert lead == FirstCitation(page=True, section=True, named_section=False)
+    assert elsewhere == first_citation(kb, [], named_summary) == FirstCitation(False, False, False)
+    assert first_citation(kb, [citation("house-visits", "summary")], asking(())) is None
